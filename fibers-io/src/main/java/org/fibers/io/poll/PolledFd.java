@@ -10,6 +10,8 @@ import io.netty.channel.unix.FileDescriptor;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import org.fibers.scheduler.Scheduler;
+import org.fibers.scheduler.TimerHandle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -308,6 +310,20 @@ public final class PolledFd extends EpollPoller.Job {
         return r == LINKED ? w.park(this) : r;
     }
 
+    /**
+     * {@link #await(ThreadWaiter, int, int, boolean, long)} with a deadline
+     * ({@link System#nanoTime()} base), after which it returns {@link Waiter#TIMED_OUT}. The
+     * timer runs on the caller's scheduler (or the shared fallback scheduler).
+     */
+    public int await(ThreadWaiter w, int direction, int seenSeq, boolean poke, long token, long deadlineNanos) {
+        TimerHandle timer = Scheduler.timerScheduler().scheduleAt(deadlineNanos, () -> expire(w, token));
+        try {
+            return await(w, direction, seenSeq, poke, token);
+        } finally {
+            timer.cancel();
+        }
+    }
+
     /** Removes {@code w} if it still waits here; true if this call withdrew it. Any thread. */
     public boolean withdraw(Waiter w) {
         lock();
@@ -603,7 +619,7 @@ public final class PolledFd extends EpollPoller.Job {
 
     /**
      * Fires every waiter of {@code direction}. The list is detached first, so a waiter that asks
-     * to stay (fired() returned false) is appended again without being fired twice.
+     * to stay (takes() returned false) is appended again without being fired twice.
      */
     private void fireAll(int direction, int outcome) {
         Waiter w;
@@ -626,16 +642,19 @@ public final class PolledFd extends EpollPoller.Job {
             if (w.isStale()) {
                 w.state = Waiter.WITHDRAWN;
             } else {
-                w.state = outcome;
-                boolean done;
+                boolean take;
                 try {
-                    done = w.fired(outcome);
+                    take = outcome != Waiter.READY || w.takes(outcome);
+                    if (take) {
+                        w.state = outcome;
+                        w.fired(outcome);
+                    }
                 } catch (RuntimeException | Error e) {
                     LOG.error("waiter {} failed while being woken", w, e);
-                    done = true;
+                    take = true;
                 }
-                if (!done) {
-                    append(w, direction); // READY only: wait for the next edge
+                if (!take) {
+                    append(w, direction); // still WAITING: wait for the next edge
                 }
             }
             w = n;

@@ -10,16 +10,27 @@ import org.fibers.FiberCancelledException;
 public final class ThreadWaiter extends Waiter {
     /** The thread to unpark; written before linking. */
     private Thread thread;
+    /** While true, readiness events leave this waiter linked: only close and its timer end the wait. */
+    private boolean ignoreReady;
 
     /** Set the parking thread; call before linking. */
     void bind(Thread t) {
         thread = t;
     }
 
+    /** Makes the next waits ignore readiness events (a timed back-off that only close may cut short). */
+    public void ignoreReadiness(boolean ignore) {
+        ignoreReady = ignore;
+    }
+
     @Override
-    protected boolean fired(int outcome) {
+    protected boolean takes(int outcome) {
+        return outcome != READY || !ignoreReady;
+    }
+
+    @Override
+    protected void fired(int outcome) {
         LockSupport.unpark(thread);
-        return true;
     }
 
     /**

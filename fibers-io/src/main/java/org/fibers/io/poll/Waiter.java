@@ -58,14 +58,21 @@ public abstract class Waiter {
     }
 
     /**
-     * Called with the fd's lock held when the waiter is fired with {@code outcome}
+     * Called with the fd's lock held before the waiter is fired with {@code outcome}, while it is
+     * still WAITING. Returning false (allowed for {@link #READY} only) keeps it linked to wait for
+     * the next event: an operation that retried its I/O here and found nothing, or a waiter that
+     * ignores readiness. The default takes every outcome.
+     */
+    protected boolean takes(int outcome) {
+        return true;
+    }
+
+    /**
+     * Called with the fd's lock held once the waiter was fired with {@code outcome}
      * ({@link #READY}, {@link #CLOSED} or {@link #TIMED_OUT}); the state is already set. Wakes
      * whoever waits. Must be short, must not block, and must not take another fd's lock.
-     *
-     * @return true if the waiter is done; false (only for {@link #READY}) to stay linked and wait
-     *         for the next event, for example after a retried accept found nothing
      */
-    protected abstract boolean fired(int outcome);
+    protected abstract void fired(int outcome);
 
     /**
      * True if nobody cares about this waiter any more (an operation whose perform completed

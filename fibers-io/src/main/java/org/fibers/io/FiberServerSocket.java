@@ -1,0 +1,203 @@
+package org.fibers.io;
+
+import io.netty.channel.epoll.LinuxSocket;
+import java.io.IOException;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.fibers.io.poll.EpollSupport;
+import org.fibers.io.poll.PolledFd;
+import org.fibers.io.poll.ThreadWaiter;
+import org.fibers.io.poll.Waiter;
+import org.fibers.scheduler.Scheduler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A listening TCP socket whose {@link #accept()} suspends the calling fiber until a connection
+ * arrives. Any number of fibers may accept concurrently. Accepted sockets are nonblocking and
+ * close-on-exec, with TCP_NODELAY on.
+ *
+ * <p>Running out of descriptors: when accept(2) fails with EMFILE or ENFILE (or ENOBUFS/ENOMEM),
+ * the pending connection stays queued in the kernel and {@link #accept()} backs off (1 ms,
+ * doubling up to 200 ms), logging once per episode, until a descriptor is free: it neither
+ * spins nor fails. {@link #acceptOperation()} instead reports the error to its performer.
+ */
+public final class FiberServerSocket extends FiberPort {
+    private static final Logger LOG = LoggerFactory.getLogger(FiberServerSocket.class);
+    /** Guile's ping server listens with this backlog. */
+    public static final int DEFAULT_BACKLOG = 1024;
+    private static final long MIN_BACKOFF_NANOS = 1_000_000L;
+    private static final long MAX_BACKOFF_NANOS = 200_000_000L;
+
+    private final LinuxSocket socket;
+    private final InetSocketAddress local;
+    /** Connections accepted by an accept operation that lost its choice; handed out first. */
+    private final ConcurrentLinkedQueue<FiberSocket> stash = new ConcurrentLinkedQueue<>();
+    /** True while accept is backing off for lack of descriptors (for the once-per-episode log). */
+    private volatile boolean exhausted;
+
+    private FiberServerSocket(LinuxSocket socket) throws IOException {
+        super(new PolledFd(socket));
+        this.socket = socket;
+        this.local = socket.localAddress();
+    }
+
+    /** Binds to {@code host:port} (port 0 picks a free port) with SO_REUSEADDR and the default backlog. */
+    public static FiberServerSocket bind(String host, int port) throws IOException {
+        return bind(new InetSocketAddress(InetAddress.getByName(host), port), DEFAULT_BACKLOG);
+    }
+
+    /** Binds to {@code local} with SO_REUSEADDR and the default backlog. */
+    public static FiberServerSocket bind(InetSocketAddress local) throws IOException {
+        return bind(local, DEFAULT_BACKLOG);
+    }
+
+    /** Binds to {@code local} with SO_REUSEADDR and listens with {@code backlog}. */
+    public static FiberServerSocket bind(InetSocketAddress local, int backlog) throws IOException {
+        return bind(local, backlog, true);
+    }
+
+    /**
+     * Binds to {@code local} (an unresolved address is looked up first; port 0 picks a free
+     * port) and listens with {@code backlog}.
+     */
+    public static FiberServerSocket bind(InetSocketAddress local, int backlog, boolean reuseAddress)
+            throws IOException {
+        EpollSupport.ensureAvailable();
+        if (local.isUnresolved()) {
+            local = new InetSocketAddress(InetAddress.getByName(local.getHostString()), local.getPort());
+        }
+        LinuxSocket s = LinuxSocket.newSocketStream(local.getAddress() instanceof Inet6Address);
+        try {
+            s.setReuseAddress(reuseAddress);
+            s.bind(local);
+            s.listen(backlog);
+            return new FiberServerSocket(s);
+        } catch (IOException e) {
+            s.close();
+            throw IoErrors.translate(e);
+        } catch (RuntimeException e) {
+            s.close();
+            throw e;
+        }
+    }
+
+    /** The bound address; its port is the real one when bound to port 0. */
+    public InetSocketAddress localAddress() {
+        return local;
+    }
+
+    public int localPort() {
+        return local.getPort();
+    }
+
+    /**
+     * Waits for a connection and returns it.
+     *
+     * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
+     * @throws org.fibers.FiberCancelledException if the caller is cancelled while waiting
+     */
+    public FiberSocket accept() throws IOException {
+        Scheduler.preemptionPoint();
+        ThreadWaiter waiter = null;
+        long backoff = 0;
+        for (;;) {
+            int seq = pfd.seq(PolledFd.READ);
+            FiberSocket s;
+            try {
+                s = tryAccept();
+            } catch (IOException e) {
+                if (!IoErrors.isResourceExhaustion(e)) {
+                    throw e;
+                }
+                backoff = backoff == 0 ? MIN_BACKOFF_NANOS : Math.min(2 * backoff, MAX_BACKOFF_NANOS);
+                if (!exhausted) {
+                    exhausted = true;
+                    LOG.warn("accept on {}: {}; waiting for descriptors to be freed (retrying every <= {} ms)",
+                            local, e.getMessage(), MAX_BACKOFF_NANOS / 1_000_000);
+                }
+                if (waiter == null) {
+                    waiter = new ThreadWaiter();
+                }
+                backOff(waiter, seq, backoff);
+                continue;
+            }
+            if (s != null) {
+                if (exhausted) {
+                    exhausted = false;
+                    LOG.info("accept on {}: descriptors available again", local);
+                }
+                return s;
+            }
+            if (waiter == null) {
+                waiter = new ThreadWaiter(); // per call: several fibers may accept at once
+            }
+            if (pfd.await(waiter, PolledFd.READ, seq, false, 0) == Waiter.CLOSED) {
+                throw IoErrors.closedWhileWaiting();
+            }
+        }
+    }
+
+    /** Sleeps {@code nanos} while out of descriptors; only close (or cancellation) cuts it short. */
+    private void backOff(ThreadWaiter waiter, int seq, long nanos) throws IOException {
+        waiter.ignoreReadiness(true); // new connections must not wake us: no descriptor for them yet
+        try {
+            long token = System.nanoTime();
+            if (pfd.await(waiter, PolledFd.READ, seq, false, token, token + nanos) == Waiter.CLOSED) {
+                throw IoErrors.closedWhileWaiting();
+            }
+        } finally {
+            waiter.ignoreReadiness(false);
+        }
+    }
+
+    /** Accepts a pending connection without waiting; null if there is none. */
+    FiberSocket tryAccept() throws IOException {
+        FiberSocket stashed = stash.poll();
+        if (stashed != null) {
+            return stashed;
+        }
+        if (!pfd.acquire()) {
+            throw IoErrors.closed();
+        }
+        int fd;
+        try {
+            for (;;) {
+                try {
+                    fd = socket.accept(new byte[26]);
+                    break;
+                } catch (IOException e) {
+                    if (IoErrors.errno(e) != IoErrors.ECONNABORTED) {
+                        throw IoErrors.translate(e);
+                    }
+                    // the client gave up before we accepted: take the next one
+                }
+            }
+        } finally {
+            pfd.release();
+        }
+        return fd < 0 ? null : FiberSocket.accepted(fd);
+    }
+
+    /** Keeps a connection that an accept operation took but could not deliver. */
+    void stash(FiberSocket s) {
+        stash.add(s);
+    }
+
+    @Override
+    boolean readyToRead() {
+        return !stash.isEmpty();
+    }
+
+    /** Closes the listening socket and any stashed connections; waiting acceptors fail. */
+    @Override
+    public void close() {
+        super.close();
+        FiberSocket s;
+        while ((s = stash.poll()) != null) {
+            s.close();
+        }
+    }
+}

@@ -1,0 +1,436 @@
+package org.fibers.io;
+
+import io.netty.channel.epoll.LinuxSocket;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Objects;
+import org.fibers.io.blocking.Resolver;
+import org.fibers.io.poll.EpollSupport;
+import org.fibers.io.poll.PolledFd;
+import org.fibers.io.poll.ThreadWaiter;
+import org.fibers.io.poll.Waiter;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * A TCP connection whose reads and writes suspend the calling fiber (or block a plain thread)
+ * instead of blocking its carrier: Guile's suspendable socket port. Input is buffered (with
+ * line reading and a maximum line length); output is buffered until {@link #flush()}.
+ *
+ * <p>Defaults: TCP_NODELAY on (we buffer ourselves, as Guile's ping example does), 8 KiB
+ * buffers, no read timeout, lines of at most 64 KiB.
+ *
+ * <p>Thread-safety: one fiber may read while another writes; two concurrent readers (or
+ * writers) are a mistake and fail with an {@link IllegalStateException} when they would both
+ * wait. {@link #close()} may be called from anywhere and wakes both sides with
+ * {@link java.nio.channels.AsynchronousCloseException}. A fiber cancelled while it waits gets
+ * {@link org.fibers.FiberCancelledException}.
+ */
+public final class FiberSocket extends FiberPort {
+    /** Default size of each of the two buffers. */
+    public static final int DEFAULT_BUFFER_SIZE = 8192;
+    /** Default limit of {@link #readLine()}. */
+    public static final int DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+
+    private final LinuxSocket socket;
+    private final SocketReader in;
+    private final SocketWriter out;
+    private volatile InetSocketAddress remote;
+    private volatile int maxLineLength = DEFAULT_MAX_LINE_LENGTH;
+
+    FiberSocket(LinuxSocket socket, InetSocketAddress remote) {
+        super(new PolledFd(socket));
+        this.socket = socket;
+        this.remote = remote;
+        this.in = new SocketReader(this, pfd, DEFAULT_BUFFER_SIZE);
+        this.out = new SocketWriter(pfd, DEFAULT_BUFFER_SIZE);
+    }
+
+    /** Wraps a descriptor returned by accept(2), with TCP_NODELAY on. */
+    static FiberSocket accepted(int fd) {
+        FiberSocket s = new FiberSocket(LinuxSocket.newSocket(fd), null);
+        try {
+            s.socket.setTcpNoDelay(true);
+        } catch (IOException ignored) {
+            // the peer may already be gone; the first read or write will say so
+        }
+        return s;
+    }
+
+    // ------------------------------------------------------------------ connecting
+
+    /**
+     * Opens a connection to {@code remote}, suspending the caller until it is established. An
+     * unresolved address is resolved on the resolver's thread pool first.
+     *
+     * @throws java.net.ConnectException if refused or unreachable
+     */
+    public static FiberSocket connect(InetSocketAddress remote) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        if (remote.isUnresolved()) {
+            return connect(remote.getHostString(), remote.getPort());
+        }
+        EpollSupport.ensureAvailable();
+        Scheduler.preemptionPoint();
+        LinuxSocket s = LinuxSocket.newSocketStream(remote.getAddress() instanceof Inet6Address);
+        FiberSocket fs = new FiberSocket(s, remote);
+        boolean ok = false;
+        try {
+            s.setTcpNoDelay(true);
+            fs.finishConnecting(remote);
+            ok = true;
+            return fs;
+        } finally {
+            if (!ok) {
+                fs.close();
+            }
+        }
+    }
+
+    /**
+     * Resolves {@code host} on the resolver's thread pool (the caller's carrier never blocks in
+     * getaddrinfo) and connects to the first address that accepts.
+     */
+    public static FiberSocket connect(String host, int port) throws IOException {
+        InetAddress[] addresses = Resolver.resolve(host);
+        IOException last = null;
+        for (InetAddress a : addresses) {
+            try {
+                return connect(new InetSocketAddress(a, port));
+            } catch (IOException e) {
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            }
+        }
+        throw last;
+    }
+
+    private void finishConnecting(InetSocketAddress address) throws IOException {
+        ThreadWaiter waiter = new ThreadWaiter();
+        int seq = pfd.seq(PolledFd.WRITE);
+        boolean done = call(() -> socket.connect(address));
+        while (!done) {
+            if (pfd.await(waiter, PolledFd.WRITE, seq, false, 0) == Waiter.CLOSED) {
+                throw IoErrors.closedWhileWaiting();
+            }
+            seq = pfd.seq(PolledFd.WRITE);
+            // finishConnect() reports success for SO_ERROR == 0, which is also true while still
+            // connecting (a spurious wake-up); getpeername tells the two apart.
+            done = call(() -> socket.finishConnect() && socket.remoteAddress() != null);
+        }
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    /**
+     * Reads up to {@code len} bytes, waiting until at least one is available.
+     *
+     * @return the number of bytes read, or -1 at end of stream
+     */
+    public int read(byte[] dst, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, dst.length);
+        Scheduler.preemptionPoint();
+        return in.read(dst, off, len);
+    }
+
+    /** Reads into {@code dst}'s remaining space; -1 at end of stream. */
+    public int read(ByteBuffer dst) throws IOException {
+        Scheduler.preemptionPoint();
+        return in.read(dst);
+    }
+
+    /** Reads one byte (0-255), or -1 at end of stream. */
+    public int read() throws IOException {
+        return in.read();
+    }
+
+    /** Reads exactly {@code len} bytes; throws {@link java.io.EOFException} if the stream ends first. */
+    public void readFully(byte[] dst, int off, int len) throws IOException {
+        while (len > 0) {
+            int n = read(dst, off, len);
+            if (n < 0) {
+                throw new java.io.EOFException("connection closed by " + describePeer() + " with "
+                        + len + " bytes still expected");
+            }
+            off += n;
+            len -= n;
+        }
+    }
+
+    /**
+     * Reads a line terminated by '\n' and decodes it as UTF-8, without the '\n' (a '\r' before
+     * it is kept, as Guile's read-line does). A last line without a newline is returned as is.
+     *
+     * @return the line, or null at end of stream
+     * @throws LineTooLongException if the line is longer than {@link #maxLineLength()} bytes;
+     *         the rest of that line is left unread, so the connection is best closed
+     */
+    public String readLine() throws IOException {
+        Scheduler.preemptionPoint();
+        int n = in.readLine(maxLineLength);
+        return n < 0 ? null : new String(in.lineBytes(), 0, n, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads a line (without its '\n') into {@code dst}, allowing at most {@code dst.length}
+     * bytes. Allocation-free.
+     *
+     * @return the line's length, or -1 at end of stream
+     * @throws LineTooLongException if the line does not fit in {@code dst}
+     */
+    public int readLine(byte[] dst) throws IOException {
+        Scheduler.preemptionPoint();
+        int n = in.readLine(dst.length);
+        if (n > 0) {
+            System.arraycopy(in.lineBytes(), 0, dst, 0, n);
+        }
+        return n;
+    }
+
+    /** Bytes that can be read without waiting, as far as the buffer knows. */
+    public int available() {
+        return in.available();
+    }
+
+    @Override
+    boolean readyToRead() {
+        return in.available() > 0 || in.atEof();
+    }
+
+    // ------------------------------------------------------------------ writing
+
+    /** Buffers {@code len} bytes, writing out whatever the buffer cannot hold. */
+    public void write(byte[] src, int off, int len) throws IOException {
+        Objects.checkFromIndexSize(off, len, src.length);
+        Scheduler.preemptionPoint();
+        out.write(src, off, len);
+    }
+
+    public void write(byte[] src) throws IOException {
+        write(src, 0, src.length);
+    }
+
+    /** Buffers {@code src}'s remaining bytes. */
+    public void write(ByteBuffer src) throws IOException {
+        Scheduler.preemptionPoint();
+        out.write(src);
+    }
+
+    /** Buffers one byte. */
+    public void write(int octet) throws IOException {
+        out.write(octet);
+    }
+
+    /** Buffers {@code text} encoded as UTF-8. */
+    public void write(String text) throws IOException {
+        write(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Writes every buffered byte out, suspending while the socket's send buffer is full. */
+    public void flush() throws IOException {
+        Scheduler.preemptionPoint();
+        out.flush();
+    }
+
+    /**
+     * Half-close: flushes, then shuts the sending direction down, so the peer reads end of
+     * stream while this side can still read.
+     */
+    public void shutdownOutput() throws IOException {
+        flush();
+        call(() -> {
+            socket.shutdown(false, true);
+            return true;
+        });
+    }
+
+    /** Shuts the receiving direction down; later reads see end of stream. */
+    public void shutdownInput() throws IOException {
+        call(() -> {
+            socket.shutdown(true, false);
+            return true;
+        });
+    }
+
+    /**
+     * Closes the connection at once: buffered output that was not flushed is discarded (call
+     * {@link #flush()} first), and fibers waiting to read or write wake with
+     * {@link java.nio.channels.AsynchronousCloseException}.
+     */
+    @Override
+    public void close() {
+        in.cancelTimer();
+        super.close();
+    }
+
+    // ------------------------------------------------------------------ options
+
+    public void setTcpNoDelay(boolean on) throws IOException {
+        call(() -> {
+            socket.setTcpNoDelay(on);
+            return true;
+        });
+    }
+
+    public boolean getTcpNoDelay() throws IOException {
+        return call(socket::isTcpNoDelay);
+    }
+
+    public void setKeepAlive(boolean on) throws IOException {
+        call(() -> {
+            socket.setKeepAlive(on);
+            return true;
+        });
+    }
+
+    /** SO_LINGER in seconds; 0 makes {@link #close()} reset the connection; negative turns it off. */
+    public void setSoLinger(int seconds) throws IOException {
+        call(() -> {
+            socket.setSoLinger(seconds);
+            return true;
+        });
+    }
+
+    public void setReceiveBufferSize(int bytes) throws IOException {
+        call(() -> {
+            socket.setReceiveBufferSize(bytes);
+            return true;
+        });
+    }
+
+    public void setSendBufferSize(int bytes) throws IOException {
+        call(() -> {
+            socket.setSendBufferSize(bytes);
+            return true;
+        });
+    }
+
+    /**
+     * Idle timeout for reads: a read that waits this long without receiving a byte fails with
+     * {@link java.net.SocketTimeoutException} (the socket stays usable). Zero or null turns it
+     * off. Costs no timer per read (see SocketReader).
+     */
+    public void setReadTimeout(Duration timeout) {
+        in.setTimeout(timeout == null || timeout.isNegative() ? 0 : timeout.toNanos());
+    }
+
+    public Duration getReadTimeout() {
+        return Duration.ofNanos(in.timeoutNanos());
+    }
+
+    /** Limit of {@link #readLine()} in bytes (the '\n' not counted). */
+    public void setMaxLineLength(int bytes) {
+        if (bytes < 1) {
+            throw new IllegalArgumentException("maximum line length must be positive: " + bytes);
+        }
+        maxLineLength = bytes;
+    }
+
+    public int maxLineLength() {
+        return maxLineLength;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        InetSocketAddress r = remote;
+        if (r == null && pfd.acquire()) {
+            try {
+                r = remote = socket.remoteAddress();
+            } finally {
+                pfd.release();
+            }
+        }
+        return r;
+    }
+
+    public InetSocketAddress localAddress() throws IOException {
+        return call(socket::localAddress);
+    }
+
+    String describePeer() {
+        InetSocketAddress r = remote;
+        return r == null ? "the peer" : r.toString();
+    }
+
+    // ------------------------------------------------------------------ streams
+
+    /** This socket's input as an {@link InputStream} (buffered already; closing it closes the socket). */
+    public InputStream inputStream() {
+        return new InputStream() {
+            @Override
+            public int read() throws IOException {
+                return FiberSocket.this.read();
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return FiberSocket.this.read(b, off, len);
+            }
+
+            @Override
+            public int available() {
+                return FiberSocket.this.available();
+            }
+
+            @Override
+            public void close() {
+                FiberSocket.this.close();
+            }
+        };
+    }
+
+    /** This socket's output as an {@link OutputStream} (buffered; flush it; closing it flushes and closes the socket). */
+    public OutputStream outputStream() {
+        return new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                FiberSocket.this.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                FiberSocket.this.write(b, off, len);
+            }
+
+            @Override
+            public void flush() throws IOException {
+                FiberSocket.this.flush();
+            }
+
+            @Override
+            public void close() throws IOException {
+                try {
+                    FiberSocket.this.flush();
+                } finally {
+                    FiberSocket.this.close();
+                }
+            }
+        };
+    }
+
+    /** Runs one short system call with the descriptor pinned open. */
+    private <T> T call(NativeCall<T> c) throws IOException {
+        if (!pfd.acquire()) {
+            throw IoErrors.closed();
+        }
+        try {
+            return c.run();
+        } catch (IOException e) {
+            throw IoErrors.translate(e);
+        } finally {
+            pfd.release();
+        }
+    }
+
+    @FunctionalInterface
+    private interface NativeCall<T> {
+        T run() throws IOException;
+    }
+}

@@ -1,0 +1,147 @@
+package org.fibers.io.blocking;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.fibers.FiberCancelledException;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * A pool of daemon platform threads for blocking calls. From a fiber (any virtual thread),
+ * {@link #call} runs the work on the pool and suspends the fiber until it is done, so the
+ * carrier keeps running other fibers; from a platform thread it runs the work inline.
+ * {@link #operation} offers the same as an {@link Operation}.
+ *
+ * <p>If the waiting fiber is cancelled, or its operation loses a choice, the work is cancelled
+ * (its pool thread interrupted if it has started) and its result dropped. Thread-safe.
+ */
+public final class BlockingPool {
+    private static final int CPUS = Runtime.getRuntime().availableProcessors();
+    private static final BlockingPool FILES =
+            new BlockingPool("fibers-files", Integer.getInteger("fibers.io.fileThreads", Math.max(4, 2 * CPUS)));
+    private static final BlockingPool RESOLVER =
+            new BlockingPool("fibers-resolver", Integer.getInteger("fibers.io.resolverThreads", 4));
+
+    private final ThreadPoolExecutor executor;
+    private final String name;
+
+    /** A pool of at most {@code threads} threads named {@code name-N}; idle threads exit after 30 s. */
+    public BlockingPool(String name, int threads) {
+        if (threads < 1) {
+            throw new IllegalArgumentException("threads must be positive: " + threads);
+        }
+        this.name = Objects.requireNonNull(name, "name");
+        AtomicInteger ids = new AtomicInteger();
+        ThreadFactory factory = r -> {
+            Thread t = new Thread(r, name + "-" + ids.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+        executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), factory);
+        executor.allowCoreThreadTimeOut(true);
+    }
+
+    /** The shared pool for file I/O ({@code -Dfibers.io.fileThreads}, default max(4, 2 x cores)). */
+    public static BlockingPool files() {
+        return FILES;
+    }
+
+    /** The shared pool for name resolution ({@code -Dfibers.io.resolverThreads}, default 4). */
+    public static BlockingPool resolver() {
+        return RESOLVER;
+    }
+
+    /** A blocking call that may throw a checked exception of type {@code X}. */
+    @FunctionalInterface
+    public interface BlockingCall<T, X extends Exception> {
+        T call() throws X;
+    }
+
+    /**
+     * Runs {@code work} on this pool and waits for it, suspending the calling fiber; on a platform
+     * thread runs it inline. Exceptions of the work are rethrown as they are.
+     *
+     * @throws org.fibers.FiberCancelledException if the fiber is cancelled while waiting (the
+     *         work is then cancelled too, interrupting its pool thread)
+     */
+    @SuppressWarnings("unchecked")
+    public <T, X extends Exception> T call(BlockingCall<T, X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        if (!Thread.currentThread().isVirtual()) {
+            return work.call();
+        }
+        Call<T> c = new Call<>(work);
+        try {
+            Scheduler.suspendCurrentTask((scheduler, resume) -> {
+                c.resume = resume;
+                executor.execute(c.task); // the pool thread resumes us when the work is done
+            });
+        } catch (FiberCancelledException e) {
+            c.task.cancel(true);
+            throw e;
+        }
+        Object raw = c.outcome;
+        if (raw instanceof Failure f) {
+            Throwable t = f.cause;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            throw (X) t; // the only checked exception work.call() can throw is an X
+        }
+        return (T) raw;
+    }
+
+    /** Stops accepting work; running work completes. */
+    public void shutdown() {
+        executor.shutdown();
+    }
+
+    @Override
+    public String toString() {
+        return "BlockingPool[" + name + ", " + executor.getPoolSize() + " threads, "
+                + executor.getQueue().size() + " queued]";
+    }
+
+    /** The work's exception, as a raw result. */
+    private record Failure(Throwable cause) {
+    }
+
+    /** One offloaded call: runs the work, records the outcome, resumes the fiber. */
+    private static final class Call<T> implements Callable<Void> {
+        private final BlockingCall<T, ? extends Exception> work;
+        /** FutureTask gives safe cancellation: it interrupts the pool thread only while this call runs. */
+        final FutureTask<Void> task = new FutureTask<>(this);
+        /** Set by the fiber before the task is submitted. */
+        Runnable resume;
+        /** The work's value or a Failure; written before resume runs, which publishes it. */
+        Object outcome;
+
+        Call(BlockingCall<T, ? extends Exception> work) {
+            this.work = work;
+        }
+
+        @Override
+        public Void call() {
+            Object raw;
+            try {
+                raw = work.call();
+            } catch (Throwable t) {
+                raw = new Failure(t);
+            }
+            outcome = raw;
+            resume.run();
+            return null;
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package org.fibers.io.blocking;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+
+/**
+ * A thread-pooled address resolver: getaddrinfo runs on {@link BlockingPool#resolver()} while
+ * the calling fiber is suspended (the manual's "Blocking" section asks for exactly this). IP
+ * literals are converted at once, without the pool.
+ */
+public final class Resolver {
+    private Resolver() {
+    }
+
+    /**
+     * Resolves {@code host} to all its addresses, in the system's order. Suspends the calling
+     * fiber; blocks a plain thread.
+     */
+    public static InetAddress[] resolve(String host) throws UnknownHostException {
+        if (isLiteral(host)) {
+            return InetAddress.getAllByName(host);
+        }
+        return BlockingPool.resolver().call(() -> InetAddress.getAllByName(host));
+    }
+
+    /** True for an IPv4 dotted quad or an IPv6 literal, which InetAddress parses without DNS. */
+    static boolean isLiteral(String host) {
+        if (host == null || host.isEmpty()) {
+            return true; // the loopback address, no lookup
+        }
+        if (host.indexOf(':') >= 0) {
+            return true; // IPv6 (possibly bracketed); no host name contains ':'
+        }
+        for (int i = 0; i < host.length(); i++) {
+            char c = host.charAt(i);
+            if ((c < '0' || c > '9') && c != '.') {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -354,6 +354,15 @@ public final class FiberSocket extends FiberPort {
         return call(socket::localAddress);
     }
 
+    /** How often reads and flushes had to wait (racy snapshots; for tests and introspection). */
+    int readWaits() {
+        return in.waits();
+    }
+
+    int writeWaits() {
+        return out.waits();
+    }
+
     String describePeer() {
         InetSocketAddress r = remote;
         return r == null ? "the peer" : r.toString();

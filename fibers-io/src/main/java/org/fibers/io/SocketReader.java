@@ -26,7 +26,10 @@ final class SocketReader {
      * arrives later produces an edge and thus a new readiness sequence number. So we remember
      * the sequence read before that short read (drainedSeq): while it has not moved, a read
      * would only fail with EAGAIN, and we wait at once instead. In a request/response loop this
-     * makes every wake-up cost exactly one successful read(2).
+     * makes every wake-up cost exactly one successful read(2). One exception: a FIN (or an
+     * error) that arrived together with the last bytes announces itself with the same edge, so
+     * a short read does not prove that a later read would block. PolledFd.hungUp() is set
+     * before that edge's sequence bump, and while it is set we always read.
      *
      * Idle timeout, without a timer per read. A read that waits records its start
      * (waitingSince, also the token of that wait). One timer per socket, armed on demand, looks
@@ -64,6 +67,8 @@ final class SocketReader {
     private volatile int timerArmed;
     private volatile TimerHandle timer;
     private final Runnable idleCheck = this::idleCheck;
+    /** Times a read had to wait; reader thread only (racy elsewhere), for tests and introspection. */
+    private int waits;
 
     SocketReader(FiberSocket socket, PolledFd pfd, int bufferSize) {
         this.socket = socket;
@@ -185,7 +190,7 @@ final class SocketReader {
         }
         for (;;) {
             int seq = pfd.seq(PolledFd.READ);
-            if (!drained || seq != drainedSeq) {
+            if (!drained || seq != drainedSeq || pfd.hungUp()) {
                 int space = b.capacity() - lim;
                 int n = readOnce(b, lim, b.capacity());
                 if (n > 0) {
@@ -219,7 +224,12 @@ final class SocketReader {
         }
     }
 
+    int waits() {
+        return waits;
+    }
+
     private void awaitReadable(int seq) throws IOException {
+        waits++;
         long timeout = timeoutNanos;
         long token;
         if (timeout > 0) {

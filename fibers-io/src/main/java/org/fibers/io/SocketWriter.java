@@ -19,10 +19,16 @@ final class SocketWriter {
     private ByteBuffer buf;
     private int pos;
     private int lim;
+    /** Times a flush had to wait for the send buffer; writer thread only, for tests and introspection. */
+    private int waits;
 
     SocketWriter(PolledFd pfd, int bufferSize) {
         this.pfd = pfd;
         this.bufferSize = bufferSize;
+    }
+
+    int waits() {
+        return waits;
     }
 
     /** Bytes buffered and not yet flushed. */
@@ -79,6 +85,7 @@ final class SocketWriter {
             int seq = pfd.seq(PolledFd.WRITE);
             pos += writeOnce(pos, lim);
             if (pos < lim) {
+                waits++;
                 if (pfd.await(waiter, PolledFd.WRITE, seq, false, 0) == Waiter.CLOSED) {
                     throw IoErrors.closedWhileWaiting();
                 }

@@ -17,7 +17,7 @@ class EchoTest {
     private static final RunOptions TWO_CARRIERS = RunOptions.builder().parallelism(2).build();
 
     @Test
-    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void aThousandConcurrentClientsEachGetTheirOwnLinesBack() {
         int clients = 1000;
         int lines = 20;

@@ -76,6 +76,7 @@ public final class PolledFd extends EpollPoller.Job {
     private static final int EPOLLHUP = 0x010;
     private static final int READ_EVENTS = Native.EPOLLIN | Native.EPOLLRDHUP | Native.EPOLLERR | EPOLLHUP;
     private static final int WRITE_EVENTS = Native.EPOLLOUT | Native.EPOLLERR | EPOLLHUP;
+    private static final int HANGUP_EVENTS = Native.EPOLLRDHUP | Native.EPOLLERR | EPOLLHUP;
     private static final EpollIoOps BASE_OPS =
             EpollIoOps.EPOLLIN.with(EpollIoOps.EPOLLRDHUP).with(EpollIoOps.EPOLLET);
     private static final EpollIoOps BASE_OUT_OPS = BASE_OPS.with(EpollIoOps.EPOLLOUT);
@@ -107,6 +108,13 @@ public final class PolledFd extends EpollPoller.Job {
     private Handle handle;
     /** Interest set in the kernel (BASE_OPS or BASE_OUT_OPS); changed by the home carrier under the lock. */
     private EpollIoOps armed;
+
+    /**
+     * Set (for good) by the home carrier when an event reports EPOLLRDHUP, EPOLLHUP or EPOLLERR:
+     * the input side will stay readable (end of stream or an error) without further edges.
+     * <pre>  false --hang-up event--> true </pre>
+     */
+    private volatile boolean hungUp;
 
     /** Bumped by the home carrier on every event of the direction; see the notes. */
     private volatile int readSeq;
@@ -156,6 +164,15 @@ public final class PolledFd extends EpollPoller.Job {
     /** True until {@link #close()}. */
     public boolean isOpen() {
         return (use & CLOSED_BIT) == 0;
+    }
+
+    /**
+     * True once the peer hung up or the fd reported an error: reads will not block again, and no
+     * further edge will announce it. Written before the readiness sequence is bumped, so a reader
+     * that saw the new sequence sees this too.
+     */
+    public boolean hungUp() {
+        return hungUp;
     }
 
     /** The readiness sequence of {@code direction}; read it before the I/O attempt. */
@@ -482,6 +499,9 @@ public final class PolledFd extends EpollPoller.Job {
         boolean rd = (ev & READ_EVENTS) != 0;
         boolean wr = (ev & WRITE_EVENTS) != 0;
         if (rd) {
+            if ((ev & HANGUP_EVENTS) != 0 && !hungUp) {
+                hungUp = true; // before the bump: see hungUp()
+            }
             readSeq = readSeq + 1; // single writer: the home carrier
         }
         if (wr) {
@@ -687,6 +707,20 @@ public final class PolledFd extends EpollPoller.Job {
     @Override
     public String toString() {
         return "fd " + fd.intValue();
+    }
+
+    /** A snapshot of the record's state, for diagnostics. */
+    public String describe() {
+        lock();
+        try {
+            String[] states = {"unregistered", "pending", "registered", "unpollable", "closed"};
+            return "fd " + fd.intValue() + " " + states[regState] + (home == null ? "" : " on " + home)
+                    + ", interest " + (armed == BASE_OUT_OPS ? "in|out" : armed == BASE_OPS ? "in" : "-")
+                    + ", readers " + readCount + " (seq " + readSeq + "), writers " + writeCount
+                    + " (seq " + writeSeq + "), requests " + requests;
+        } finally {
+            unlock();
+        }
     }
 
     /** Netty's view of one registration of this fd with one poller. Home carrier only. */

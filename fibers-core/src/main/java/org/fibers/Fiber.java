@@ -1,0 +1,299 @@
+package org.fibers;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import org.fibers.internal.LoomSupport;
+import org.fibers.scheduler.Scheduler;
+import org.fibers.scheduler.Task;
+
+/**
+ * A fiber: a virtual thread whose continuation runs on the carrier of the {@link Scheduler}
+ * that currently owns it. Made by {@link Fibers#spawn}. Thread-safe.
+ *
+ * <pre>
+ * Implementation notes
+ *
+ * The JDK hands a virtual thread's continuation to its executor each time the thread becomes
+ * runnable (start, unpark, yield). Each fiber gets its own small executor, {@link Router},
+ * which records the continuation and submits the fiber (a {@link Task}) to its current owner,
+ * so a fiber stolen by a peer keeps running on the peer.
+ *
+ * Completion: the body's outcome is published once (CAS on {@code outcome}), then the waiter
+ * stack is swapped for the DONE marker and every waiter is woken or called back. A waiter
+ * that finds DONE when it tries to push acts at once.
+ * </pre>
+ */
+public final class Fiber<T> extends Task {
+    /** The states of {@link #state()}. */
+    public enum State { RUNNABLE, SUSPENDED, DONE }
+
+    private static final AtomicLong IDS = new AtomicLong();
+    private static final Object NULL_RESULT = new Object();
+    private static final Waiter DONE = new Waiter(null, null, null);
+
+    private final long id = IDS.incrementAndGet();
+    private final Thread thread;
+    private final boolean reportFailure;
+    private Callable<T> body;
+    private volatile String name;
+    /** The virtual thread's continuation; written before each submission, read by the runner. */
+    private Runnable continuation;
+    /** True from submission until a carrier picks the fiber up (opaque; only for state()). */
+    private boolean queued;
+    /**
+     * The outcome, published once.
+     * <pre>  null --body returns--> value (or NULL_RESULT) | Failure </pre>
+     */
+    private volatile Object outcome;
+    /**
+     * Who waits for the outcome: a stack of waiters, then DONE.
+     * <pre>  null / stack --push (CAS)--> longer stack --completion (getAndSet)--> DONE </pre>
+     */
+    private volatile Waiter waiters;
+    /** false --cancel() CAS--> true */
+    private volatile boolean cancelled;
+
+    private Fiber(Scheduler owner, Callable<T> body, boolean reportFailure) {
+        super(owner);
+        this.body = body;
+        this.reportFailure = reportFailure;
+        this.thread = LoomSupport.newVirtualThread(new Router(), this::runBody);
+    }
+
+    /**
+     * Low-level: starts a fiber on {@code scheduler}. {@code reportFailure} false means the
+     * caller takes responsibility for an exception ending the fiber (as a scope does).
+     */
+    static <T> Fiber<T> start(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(body, "body");
+        Fiber<T> f = new Fiber<>(scheduler, body, reportFailure);
+        f.countFiberStarted();
+        f.thread.start();
+        return f;
+    }
+
+    /** The fiber running the caller, or null when the caller is not a fiber. */
+    public static Fiber<?> current() {
+        Task t = Scheduler.currentTask();
+        if (t instanceof Fiber<?> f && f.thread == Thread.currentThread()) {
+            return f;
+        }
+        return null;
+    }
+
+    public long id() {
+        return id;
+    }
+
+    public String name() {
+        String n = name;
+        return n != null ? n : "fiber-" + id;
+    }
+
+    public Fiber<T> setName(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        return this;
+    }
+
+    /** The virtual thread that runs this fiber. */
+    public Thread thread() {
+        return thread;
+    }
+
+    /** The scheduler that owns this fiber now (it changes when a peer steals it). */
+    public Scheduler scheduler() {
+        return owner();
+    }
+
+    /** A snapshot: DONE once the body ended; RUNNABLE while queued or running; else SUSPENDED. */
+    public State state() {
+        if (outcome != null) {
+            return State.DONE;
+        }
+        if ((boolean) QUEUED.getOpaque(this) || LoomSupport.carrierOf(thread) != null) {
+            return State.RUNNABLE;
+        }
+        return State.SUSPENDED;
+    }
+
+    public boolean isDone() {
+        return outcome != null;
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
+    }
+
+    /** The exception that ended the fiber, or null (not done, or returned normally). */
+    public Throwable failure() {
+        return outcome instanceof Failure f ? f.cause : null;
+    }
+
+    /**
+     * Guile's kill-fiber: interrupts the fiber. If it is suspended in a fiber operation
+     * ({@code perform}, {@code sleep}, {@code join}, an I/O wait) it wakes with a
+     * {@link FiberCancelledException}; if it runs, it sees the cancellation at its next
+     * suspension point. A no-op (returning false) once the fiber is done or already cancelled.
+     */
+    public boolean cancel() {
+        if (outcome != null || !CANCELLED.compareAndSet(this, false, true)) {
+            return false; // finished, or somebody cancelled first
+        }
+        thread.interrupt();
+        return true;
+    }
+
+    /**
+     * Waits for the fiber to end and returns its result. Suspends a calling fiber; blocks a
+     * plain thread.
+     *
+     * @throws FiberFailedException if the fiber ended with an exception (the cause)
+     * @throws FiberCancelledException if the fiber was cancelled, or the caller is interrupted
+     */
+    public T join() {
+        if (outcome == null) {
+            awaitOutcome();
+        }
+        return result();
+    }
+
+    /** Runs {@code callback} once the fiber is done: at once if it is, else on the completing thread. */
+    public void onDone(Runnable callback) {
+        Objects.requireNonNull(callback, "callback");
+        if (!push(null, callback)) {
+            callback.run();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T result() {
+        Object o = outcome;
+        if (o instanceof Failure f) {
+            if (cancelled && f.cause instanceof FiberCancelledException c) {
+                throw new FiberCancelledException(name() + " was cancelled", c);
+            }
+            throw new FiberFailedException(name() + " failed: " + f.cause, f.cause);
+        }
+        return o == NULL_RESULT ? null : (T) o;
+    }
+
+    /** The raw outcome for Fibers.run: the value, or the exception rethrown as it is when unchecked. */
+    T resultForRun() throws Exception {
+        Object o = outcome;
+        if (o instanceof Failure f) {
+            if (f.cause instanceof Exception e) {
+                throw e;
+            }
+            throw (Error) f.cause;
+        }
+        return result();
+    }
+
+    private void awaitOutcome() {
+        Thread me = Thread.currentThread();
+        Scheduler.preemptionPoint();
+        if (!push(me, null)) {
+            return;
+        }
+        while (outcome == null) {
+            LockSupport.park(this);
+            if (outcome == null && me.isInterrupted()) {
+                throw new FiberCancelledException("interrupted while joining " + name());
+            }
+        }
+    }
+
+    /** Pushes a waiter; false if the fiber is already done (the waiter was not pushed). */
+    private boolean push(Thread waiter, Runnable callback) {
+        Waiter node;
+        for (;;) {
+            Waiter top = waiters;
+            if (top == DONE) {
+                return false;
+            }
+            node = new Waiter(waiter, callback, top);
+            if (WAITERS.compareAndSet(this, top, node)) {
+                return true; // published: completion will see it
+            }
+            // The stack changed (another waiter, or completion): look again.
+        }
+    }
+
+    private void runBody() {
+        Callable<T> b = body;
+        body = null;
+        Object result;
+        try {
+            T v = b.call();
+            result = v == null ? NULL_RESULT : v;
+        } catch (Throwable t) {
+            result = new Failure(t);
+            if (reportFailure && !(cancelled && t instanceof FiberCancelledException)) {
+                reportUncaught(t);
+            }
+        }
+        outcome = result;
+        Waiter w = (Waiter) WAITERS.getAndSet(this, DONE);
+        for (; w != null; w = w.next) {
+            if (w.thread != null) {
+                LockSupport.unpark(w.thread);
+            } else {
+                try {
+                    w.callback.run();
+                } catch (Throwable t) {
+                    reportUncaught(t);
+                }
+            }
+        }
+        countFiberFinished();
+    }
+
+    @Override
+    protected void run() {
+        QUEUED.setOpaque(this, false);
+        continuation.run();
+    }
+
+    @Override
+    public String toString() {
+        return name() + (outcome != null ? " (done)" : "");
+    }
+
+    /** Routes the virtual thread's continuation to the scheduler that owns the fiber now. */
+    private final class Router implements Executor {
+        @Override
+        public void execute(Runnable cont) {
+            continuation = cont;
+            QUEUED.setOpaque(Fiber.this, true);
+            submit();
+        }
+    }
+
+    private record Failure(Throwable cause) {
+    }
+
+    private record Waiter(Thread thread, Runnable callback, Waiter next) {
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle WAITERS;
+    private static final VarHandle CANCELLED;
+    private static final VarHandle QUEUED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WAITERS = l.findVarHandle(Fiber.class, "waiters", Waiter.class);
+            CANCELLED = l.findVarHandle(Fiber.class, "cancelled", boolean.class);
+            QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package org.fibers;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+import org.fibers.scheduler.Scheduler;
+import org.fibers.scheduler.TimerHandle;
+
+/**
+ * Entry points of Guile's {@code (fibers)} module: {@link #run run-fibers},
+ * {@link #spawn spawn-fiber}, {@link #sleep sleep}, {@link #yieldNow yield-current-task}.
+ *
+ * <p>Operations work inside and outside fibers: inside, they suspend the fiber; outside, they
+ * block the calling thread. Blocking calls throw no checked exceptions; cancellation or
+ * interruption surfaces as {@link FiberCancelledException} with the interrupt status left set.
+ */
+public final class Fibers {
+    private Fibers() {
+    }
+
+    /** {@link #run(RunOptions, Callable)} with {@link RunOptions#defaults()}. */
+    public static <T> T run(Callable<T> init) {
+        return run(RunOptions.defaults(), init);
+    }
+
+    /**
+     * Guile's {@code run-fibers}: runs {@code init} as a fiber on a new scheduler (or the one in
+     * the options) whose loop runs on the calling thread, with its peers on new threads, and
+     * returns init's value once it returns (and, with {@code drain}, once no fiber, task or
+     * timer is left). An exception from init propagates: unchecked ones as they are, checked
+     * ones wrapped in {@link FiberFailedException}.
+     *
+     * <p>Without drain, fibers still alive when init returns are abandoned: a scheduler made
+     * here is closed and they never run again; on a user-provided scheduler they stay queued
+     * or suspended until it runs again. Called from a fiber or virtual thread, the schedulers
+     * run on a new platform thread while the caller waits.
+     */
+    public static <T> T run(RunOptions options, Callable<T> init) {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(init, "init");
+        if (Thread.currentThread().isVirtual() || Scheduler.current() != null) {
+            return runOnPlatformThread(options, init);
+        }
+        Scheduler main = options.scheduler() != null ? options.scheduler() : Scheduler.create(options.parallelism());
+        boolean owned = options.scheduler() == null;
+        try {
+            if (owned || options.hzWasSet()) {
+                main.setHz(options.hz());
+            }
+            if (options.uncaughtExceptionHandler() != null) {
+                main.setUncaughtExceptionHandler(options.uncaughtExceptionHandler());
+            }
+            Fiber<T> root = Fiber.start(main, init, false);
+            root.onDone(main::wakeup);
+            main.runWithPeers(root::isDone, options.drain());
+            if (!root.isDone()) {
+                throw new IllegalStateException(main + " was closed before init returned");
+            }
+            try {
+                return root.resultForRun();
+            } catch (RuntimeException | Error e) {
+                throw e;
+            } catch (Exception e) {
+                throw new FiberFailedException("init failed: " + e, e);
+            }
+        } finally {
+            if (owned) {
+                main.close();
+            }
+        }
+    }
+
+    private static <T> T runOnPlatformThread(RunOptions options, Callable<T> init) {
+        AtomicReference<Object> outcome = new AtomicReference<>();
+        Thread t = new Thread(() -> {
+            try {
+                outcome.set(new Object[] {run(options, init)});
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        }, "fibers-run");
+        t.start();
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+        Object o = outcome.get();
+        if (o instanceof RuntimeException e) {
+            throw e;
+        }
+        if (o instanceof Error e) {
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        T value = (T) ((Object[]) o)[0];
+        return value;
+    }
+
+    /**
+     * Guile's {@code spawn-fiber}: starts {@code task} as a fiber on the current scheduler.
+     *
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
+    public static Fiber<Void> spawn(Runnable task) {
+        return spawn(task, requireCurrent(), false);
+    }
+
+    /** Starts {@code task} as a fiber on the current scheduler; {@link Fiber#join()} returns its value. */
+    public static <T> Fiber<T> spawn(Callable<T> task) {
+        return spawn(task, requireCurrent(), false);
+    }
+
+    /**
+     * Starts {@code task} as a fiber on {@code scheduler}, or, with {@code parallel}, on one of
+     * its peers chosen by {@link Scheduler#chooseParallel()}. Thread-safe; works from any thread.
+     */
+    public static Fiber<Void> spawn(Runnable task, Scheduler scheduler, boolean parallel) {
+        Objects.requireNonNull(task, "task");
+        return spawn(() -> {
+            task.run();
+            return null;
+        }, scheduler, parallel);
+    }
+
+    /** Starts {@code task} on {@code scheduler} or, with {@code parallel}, on a chosen peer. */
+    public static <T> Fiber<T> spawn(Callable<T> task, Scheduler scheduler, boolean parallel) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        return Fiber.start(parallel ? scheduler.chooseParallel() : scheduler, task, true);
+    }
+
+    private static Scheduler requireCurrent() {
+        Scheduler s = Scheduler.current();
+        if (s == null) {
+            throw new IllegalStateException("no current scheduler: spawn fibers inside Fibers.run, or pass a scheduler");
+        }
+        return s;
+    }
+
+    /**
+     * Guile's {@code sleep}: suspends the calling fiber for {@code duration}, on its scheduler's
+     * timer queue (not {@code Thread.sleep}). Outside fibers it blocks the thread. A duration of
+     * zero or less just yields.
+     *
+     * @throws FiberCancelledException if interrupted or cancelled meanwhile
+     */
+    public static void sleep(Duration duration) {
+        long nanos = duration.toNanos();
+        Scheduler s = Thread.currentThread().isVirtual() ? Scheduler.current() : null;
+        if (s == null) {
+            sleepThread(nanos);
+            return;
+        }
+        Scheduler.preemptionPoint();
+        if (nanos <= 0) {
+            yieldNow();
+            return;
+        }
+        Wakeup wakeup = new Wakeup(Thread.currentThread());
+        TimerHandle timer = s.scheduleAt(System.nanoTime() + nanos, wakeup);
+        while (!wakeup.fired) {
+            LockSupport.park(wakeup);
+            if (!wakeup.fired && Thread.currentThread().isInterrupted()) {
+                timer.cancel();
+                throw new FiberCancelledException("interrupted while sleeping");
+            }
+        }
+    }
+
+    private static void sleepThread(long nanos) {
+        if (nanos <= 0) {
+            Thread.yield();
+            return;
+        }
+        try {
+            Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FiberCancelledException("interrupted while sleeping", e);
+        }
+    }
+
+    /** Guile's {@code yield-current-task}: lets the other runnable fibers of this scheduler run first. */
+    public static void yieldNow() {
+        Thread.yield();
+    }
+
+    /** Unparks a sleeping fiber when its timer fires. */
+    private static final class Wakeup implements Runnable {
+        private final Thread thread;
+        volatile boolean fired;
+
+        Wakeup(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() {
+            fired = true;
+            LockSupport.unpark(thread);
+        }
+    }
+}

@@ -1,0 +1,121 @@
+package org.fibers;
+
+import java.util.Objects;
+import java.util.function.BiConsumer;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * Options of {@link Fibers#run(RunOptions, java.util.concurrent.Callable)}, Guile's
+ * {@code run-fibers} keywords: {@code RunOptions.builder().parallelism(2).drain(true).build()}.
+ */
+public final class RunOptions {
+    /** Guile's default preemption rate. */
+    public static final int DEFAULT_HZ = 100;
+
+    private final int parallelism;
+    private final Integer hz;
+    private final boolean drain;
+    private final Scheduler scheduler;
+    private final BiConsumer<Object, Throwable> uncaughtExceptionHandler;
+
+    private RunOptions(Builder b) {
+        this.parallelism = b.parallelism;
+        this.hz = b.hz;
+        this.drain = b.drain;
+        this.scheduler = b.scheduler;
+        this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** All defaults: parallelism = available processors, hz = 100, no drain, a new scheduler. */
+    public static RunOptions defaults() {
+        return builder().build();
+    }
+
+    public int parallelism() {
+        return parallelism;
+    }
+
+    /** The preemption rate; {@link #DEFAULT_HZ} unless set. */
+    public int hz() {
+        return hz == null ? DEFAULT_HZ : hz;
+    }
+
+    boolean hzWasSet() {
+        return hz != null;
+    }
+
+    public boolean drain() {
+        return drain;
+    }
+
+    /** A user-made scheduler to run on (not closed afterwards), or null for a new one. */
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    /** Handler for exceptions escaping fibers, or null for the default (logging). */
+    public BiConsumer<Object, Throwable> uncaughtExceptionHandler() {
+        return uncaughtExceptionHandler;
+    }
+
+    public static final class Builder {
+        private int parallelism = Runtime.getRuntime().availableProcessors();
+        private Integer hz;
+        private boolean drain;
+        private Scheduler scheduler;
+        private BiConsumer<Object, Throwable> uncaughtExceptionHandler;
+
+        private Builder() {
+        }
+
+        /** Number of peer schedulers (carrier threads) for a new scheduler; at least 1. */
+        public Builder parallelism(int parallelism) {
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+            }
+            this.parallelism = parallelism;
+            return this;
+        }
+
+        /**
+         * Preemption checks per second; 0 turns preemption off. A fiber that has run a whole
+         * slice yields at its next fiber operation; see {@link Scheduler#setHz(int)}.
+         */
+        public Builder hz(int hz) {
+            if (hz < 0) {
+                throw new IllegalArgumentException("hz must be >= 0: " + hz);
+            }
+            this.hz = hz;
+            return this;
+        }
+
+        /**
+         * When true, {@code run} returns only after init has returned and no fiber is left
+         * (runnable or blocked in an operation) and no timer or task is pending.
+         */
+        public Builder drain(boolean drain) {
+            this.drain = drain;
+            return this;
+        }
+
+        /** Runs on this scheduler (and its peers) instead of a new one; it is not closed afterwards. */
+        public Builder scheduler(Scheduler scheduler) {
+            this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
+            return this;
+        }
+
+        /** Receives (fiber or task, exception) for every exception that escapes a fiber. */
+        public Builder uncaughtExceptionHandler(BiConsumer<Object, Throwable> handler) {
+            this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
+            return this;
+        }
+
+        public RunOptions build() {
+            return new RunOptions(this);
+        }
+    }
+}

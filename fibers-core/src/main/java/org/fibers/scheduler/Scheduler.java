@@ -1,0 +1,657 @@
+package org.fibers.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.fibers.FiberCancelledException;
+import org.fibers.internal.LoomSupport;
+import org.fibers.scheduler.spi.Poller;
+
+/**
+ * A scheduler: one carrier (platform) thread that runs fibers and tasks, with its own run
+ * queue, inbox, timers and poller. Guile's {@code make-scheduler}, {@code run-scheduler} and
+ * the rest of its "Schedulers and Tasks" API.
+ *
+ * <p>{@link #create(int) create(n)} makes n peer schedulers; an idle one steals half of a
+ * peer's queue, and {@link #chooseParallel()} spreads new work among them. All methods are
+ * thread-safe unless they say otherwise.
+ *
+ * <pre>
+ * Implementation notes
+ *
+ * Turns (Guile's model). Each turn the carrier: moves tasks from its inbox (submitted from
+ * other threads) into its run queue; fires due timers; lets the poller handle ready events
+ * without blocking; then runs the tasks queued before the turn began, so a task queued during
+ * the turn (a fiber that yields, or one woken by another) runs next turn: nobody runs twice
+ * in a turn. A turn that finds nothing tries to steal from a random peer, then spins briefly,
+ * then blocks in the poller until its next timer or a wakeup.
+ *
+ * Where a submission goes. {@link #submit} compares the caller's carrier with ours: the same
+ * carrier means we are inside this scheduler's loop (a fiber running here, a timer, a task)
+ * and the task goes straight into the run queue without synchronisation; anything else goes
+ * through the lock-free inbox and wakes the carrier if it sleeps.
+ *
+ * Sleeping handshake (Dekker style, all volatile): the carrier writes SLEEPING, then re-checks
+ * its inbox and timers before blocking; a submitter pushes, then reads the flag and, if it
+ * wins the CAS SLEEPING -> AWAKE, calls poller.wakeup(). One of the two always sees the other.
+ *
+ * Spreading work. When a turn starts with more than one task queued while a peer sleeps and
+ * no peer is already spinning for work, the carrier wakes one peer, which then steals.
+ * </pre>
+ */
+public final class Scheduler implements AutoCloseable {
+    private static final ConcurrentHashMap<Thread, Scheduler> BY_CARRIER = new ConcurrentHashMap<>();
+    /** How long an idle carrier spins looking for work before it blocks. */
+    private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
+
+    final SchedulerGroup group;
+    final int index;
+    final RunQueue runQueue = new RunQueue();
+    /** Run-queue overflow, oldest first; carrier only. */
+    private final ArrayDeque<Task> overflow = new ArrayDeque<>();
+    /** overflow.size(), readable by other threads (opaque). */
+    private volatile int overflowSize;
+    private final Inbox inbox = new Inbox();
+    final TimerQueue timers = new TimerQueue(this);
+    private final Poller poller;
+    private final Consumer<Throwable> timerFailureHandler;
+
+    /**
+     * The thread running this scheduler's loop.
+     * <pre>  null --run(): CAS--> thread --loop exits--> null </pre>
+     */
+    volatile Thread carrier;
+    /** The thread started for this scheduler by its group, before it sets {@code carrier}. */
+    private volatile Thread expectedCarrier;
+    /** Task being run now, or null; written by the carrier (release), read racily by others. */
+    private Task runningTask;
+    /** Count of tasks run; written by the carrier (release); the preemption ticker reads it. */
+    private long runSeq;
+    /** Turns taken; written by the carrier (opaque). */
+    private long runcount;
+    /** Tasks this scheduler stole from peers; written by the carrier (opaque). */
+    private long stolen;
+    /**
+     * Idle handshake.
+     * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
+     */
+    private volatile int sleeping;
+    private static final int AWAKE = 0;
+    private static final int SLEEPING = 1;
+    /** Peers' loops started by the group stop when this is set (end of Fibers.run). */
+    private volatile boolean stopRequested;
+    private volatile boolean closed;
+    private volatile boolean pollerClosed;
+
+    private Scheduler(SchedulerGroup group, int index) {
+        this.group = group;
+        this.index = index;
+        this.timerFailureHandler = failure -> group.report("timer task on " + this, failure);
+        this.poller = PollerProviders.create(this);
+    }
+
+    // ---------------------------------------------------------------- creation and lookup
+
+    /**
+     * Makes a scheduler with {@code parallelism - 1} remote peers (Guile's
+     * {@code make-scheduler #:parallelism}). Nothing runs until {@link #run} is called or the
+     * scheduler is passed to {@code Fibers.run}.
+     */
+    public static Scheduler create(int parallelism) {
+        LoomSupport.checkAvailable();
+        SchedulerGroup group = new SchedulerGroup(parallelism);
+        for (int i = 0; i < parallelism; i++) {
+            group.members[i] = new Scheduler(group, i);
+        }
+        return group.members[0];
+    }
+
+    /** The scheduler running the caller (a fiber or a task on its carrier), or null. */
+    public static Scheduler current() {
+        Thread c = LoomSupport.currentCarrier();
+        return c == null ? null : BY_CARRIER.get(c);
+    }
+
+    /** {@link #current()}, or else a shared daemon scheduler for timers set from plain threads. */
+    public static Scheduler timerScheduler() {
+        Scheduler s = current();
+        return s != null ? s : FallbackTimers.SCHEDULER;
+    }
+
+    /** The task the current scheduler is running (low-level: a fiber is a task), or null. */
+    public static Task currentTask() {
+        Scheduler s = current();
+        return s == null ? null : (Task) RUNNING.getAcquire(s);
+    }
+
+    // ---------------------------------------------------------------- Guile's scheduler API
+
+    /** The thread running this scheduler, or null when it is not running. */
+    public Thread kernelThread() {
+        Thread c = carrier;
+        return c != null ? c : expectedCarrier;
+    }
+
+    /** Number of turns this scheduler has taken. */
+    public long runcount() {
+        return (long) RUNCOUNT.getOpaque(this);
+    }
+
+    /** Number of tasks this scheduler stole from its peers. */
+    public long stolenTasks() {
+        return (long) STOLEN.getOpaque(this);
+    }
+
+    /** The other schedulers of this one's group. */
+    public List<Scheduler> remotePeers() {
+        List<Scheduler> peers = new ArrayList<>(group.members.length - 1);
+        for (Scheduler s : group.members) {
+            if (s != this) {
+                peers.add(s);
+            }
+        }
+        return List.copyOf(peers);
+    }
+
+    /** All schedulers of this group, this one included. */
+    public List<Scheduler> peers() {
+        return List.of(group.members);
+    }
+
+    /** True if this scheduler has runnable tasks queued. A racy snapshot. */
+    public boolean workPending() {
+        return !runQueue.isEmpty() || overflowSize > 0 || !inbox.isEmpty();
+    }
+
+    /** A scheduler of this group for new work: the less loaded of two random peers (self included). */
+    public Scheduler chooseParallel() {
+        return group.choose();
+    }
+
+    /** Entries in the timer queue, counting cancelled ones not yet removed. A racy snapshot. */
+    public int pendingTimers() {
+        return timers.size();
+    }
+
+    /** The poller installed in this scheduler (fibers-io installs its epoll poller). */
+    public Poller poller() {
+        return poller;
+    }
+
+    /** Who hears of exceptions escaping fibers and tasks of this group; the default logs them. */
+    public void setUncaughtExceptionHandler(BiConsumer<Object, Throwable> handler) {
+        group.setUncaughtHandler(handler);
+    }
+
+    /** Reports a failure of {@code what} (a fiber or task) to the group's handler. */
+    public void reportFailure(Object what, Throwable failure) {
+        group.report(what, failure);
+    }
+
+    /** Preemption rate of this group (see {@link #setHz}). */
+    public int hz() {
+        return group.hz();
+    }
+
+    /**
+     * Sets how often (per second) the group checks for fibers that have run a whole slice;
+     * 0 turns preemption off. A marked fiber yields at its next fiber operation, even one that
+     * would not block; Loom cannot stop a fiber that performs none. See the README.
+     */
+    public void setHz(int hz) {
+        group.setHz(hz);
+    }
+
+    /** Makes {@code task} runnable on this scheduler (a peer may steal it). Never blocks. */
+    public void schedule(Runnable task) {
+        Objects.requireNonNull(task, "task");
+        submit(new RunnableTask(this, task));
+    }
+
+    /**
+     * Runs {@code task} on this scheduler's carrier at or after {@code deadlineNanos}
+     * ({@link System#nanoTime()} base). The task must be short and must not block.
+     */
+    public TimerHandle scheduleAt(long deadlineNanos, Runnable task) {
+        Objects.requireNonNull(task, "task");
+        TimerEntry e = new TimerEntry(timers, deadlineNanos, task);
+        if (onCarrier()) {
+            timers.addLocal(e);
+        } else {
+            timers.addRemote(e);
+            wake();
+        }
+        return e;
+    }
+
+    /**
+     * Guile's {@code suspend-current-task}: suspends the calling fiber and hands
+     * {@code afterSuspend} the current scheduler and a runnable that resumes the fiber. The
+     * callback is invoked just before the fiber parks; a resume that comes first is kept, so
+     * the effect is the same as calling it after. Outside fibers it blocks the thread.
+     *
+     * @throws FiberCancelledException if the caller is interrupted (interrupt status stays set)
+     */
+    public static void suspendCurrentTask(BiConsumer<Scheduler, Runnable> afterSuspend) {
+        Resumption resumption = new Resumption(Thread.currentThread());
+        afterSuspend.accept(current(), resumption);
+        while (!resumption.resumed) {
+            LockSupport.park(resumption);
+            if (!resumption.resumed && Thread.currentThread().isInterrupted()) {
+                throw new FiberCancelledException("interrupted while suspended");
+            }
+        }
+    }
+
+    /**
+     * A point where the calling fiber yields if the preemption ticker found it has run a whole
+     * slice. Every fiber operation calls it; cheap when no fiber is marked.
+     */
+    public static void preemptionPoint() {
+        if (Sysmon.PENDING.get() != 0) {
+            preemptIfMarked();
+        }
+    }
+
+    private static void preemptIfMarked() {
+        if (!Thread.currentThread().isVirtual()) {
+            return;
+        }
+        Task t = currentTask();
+        if (t != null && t.takePreemption()) {
+            Thread.yield();
+        }
+    }
+
+    // ---------------------------------------------------------------- running
+
+    /**
+     * Runs this scheduler's loop on the calling platform thread until {@code finished} returns
+     * true (checked once per turn and before blocking) or the scheduler is closed.
+     *
+     * @throws IllegalStateException if it already runs on another thread, is closed, or the
+     *         caller is a virtual thread
+     */
+    public void run(BooleanSupplier finished) {
+        Objects.requireNonNull(finished, "finished");
+        Thread me = Thread.currentThread();
+        if (me.isVirtual()) {
+            throw new IllegalStateException("a scheduler must run on a platform thread, not on a virtual thread or fiber");
+        }
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        if (BY_CARRIER.containsKey(me)) {
+            throw new IllegalStateException(me + " already runs " + BY_CARRIER.get(me));
+        }
+        if (!CARRIER.compareAndSet(this, (Thread) null, me)) {
+            throw new IllegalStateException(this + " already runs on " + carrier);
+        }
+        BY_CARRIER.put(me, this);
+        try {
+            loop(finished);
+        } finally {
+            BY_CARRIER.remove(me);
+            carrier = null;
+            if (closed) {
+                closePoller();
+            }
+        }
+    }
+
+    /**
+     * Low-level support for {@code Fibers.run}: runs this scheduler on the calling thread and
+     * each peer that is not running yet on a new platform thread, until {@code done} is true
+     * and, when {@code drain} is set, no fiber, task or timer is left anywhere in the group.
+     * The peer threads are stopped and joined before this returns.
+     */
+    public void runWithPeers(BooleanSupplier done, boolean drain) {
+        Objects.requireNonNull(done, "done");
+        group.startPeers(this);
+        if (drain) {
+            group.drainWatcher = this;
+        }
+        try {
+            run(drain ? () -> done.getAsBoolean() && group.quiescent() : done);
+        } finally {
+            group.drainWatcher = null;
+            group.stopPeers();
+        }
+    }
+
+    /** Fibers started and not yet finished in this scheduler's group. */
+    public long liveFibers() {
+        return group.liveFibers();
+    }
+
+    /** Makes a sleeping carrier take a turn (for example to re-check a run condition). Any thread. */
+    public void wakeup() {
+        wake();
+    }
+
+    void runUntilStopped() {
+        run(() -> stopRequested);
+    }
+
+    void expectCarrier(Thread t) {
+        stopRequested = false;
+        expectedCarrier = t;
+    }
+
+    void requestStop() {
+        stopRequested = true;
+        wake();
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void loop(BooleanSupplier finished) {
+        while (!closed && !finished.getAsBoolean()) {
+            if (!turn() && !steal()) {
+                idle(finished);
+            }
+        }
+    }
+
+    /** One turn; false when it found nothing at all to do. */
+    private boolean turn() {
+        RUNCOUNT.setOpaque(this, runcount + 1);
+        Task t = inbox.takeAll();
+        while (t != null) {
+            Task next = t.inboxNext;
+            t.inboxNext = null;
+            pushLocal(t);
+            t = next;
+        }
+        timers.drainRemote();
+        int fired = timers.size() == 0 ? 0 : timers.fireDue(System.nanoTime(), timerFailureHandler);
+        refillFromOverflow();
+        poller.pollNow();
+        long end = runQueue.tailIndex();
+        if (group.members.length > 1 && runQueue.size() + overflowSize > 1) {
+            wakeIdlePeer();
+        }
+        int ran = 0;
+        while ((t = runQueue.pollBefore(end)) != null) {
+            runTask(t);
+            ran++;
+        }
+        return ran + fired > 0;
+    }
+
+    private void runTask(Task t) {
+        RUNNING.setRelease(this, t);
+        RUN_SEQ.setRelease(this, runSeq + 1);
+        try {
+            t.run();
+        } catch (Throwable failure) {
+            group.report(t, failure);
+        }
+        if (Sysmon.PENDING.get() != 0) {
+            t.takePreemption(); // a mark set during a run that just ended is stale
+        }
+        RUNNING.setRelease(this, (Task) null);
+    }
+
+    private boolean steal() {
+        Scheduler[] members = group.members;
+        int n = members.length;
+        if (n == 1) {
+            return false;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Scheduler victim = members[(start + i) % n];
+            if (victim != this) {
+                int k = runQueue.stealFrom(victim.runQueue, this);
+                if (k > 0) {
+                    STOLEN.setOpaque(this, stolen + k);
+                    group.steals.add(k);
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private void idle(BooleanSupplier finished) {
+        long deadline = timers.nextDeadline();
+        if (SPIN_NANOS > 0 && spinForWork(deadline)) {
+            return;
+        }
+        sleeping = SLEEPING;
+        if (hasIncoming() || peersHaveWork() || closed || finished.getAsBoolean()) {
+            sleeping = AWAKE;
+            return;
+        }
+        poller.pollBlocking(deadline);
+        sleeping = AWAKE;
+    }
+
+    /** Spins a little while for incoming or stealable work; true if some showed up. */
+    private boolean spinForWork(long deadline) {
+        group.spinning.incrementAndGet();
+        try {
+            long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
+            do {
+                for (int i = 0; i < 32; i++) {
+                    Thread.onSpinWait();
+                }
+                if (hasIncoming() || peersHaveWork() || closed) {
+                    return true;
+                }
+            } while (System.nanoTime() - until < 0);
+            return false;
+        } finally {
+            group.spinning.decrementAndGet();
+        }
+    }
+
+    private boolean hasIncoming() {
+        return !inbox.isEmpty() || timers.hasRemoteAdds() || !runQueue.isEmpty() || overflowSize > 0;
+    }
+
+    private boolean peersHaveWork() {
+        for (Scheduler s : group.members) {
+            if (s != this && !s.runQueue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void wakeIdlePeer() {
+        if (group.spinning.get() > 0) {
+            return; // someone is already looking for work
+        }
+        for (Scheduler s : group.members) {
+            if (s != this && s.sleeping == SLEEPING && s.carrier != null) {
+                s.wake();
+                return;
+            }
+        }
+    }
+
+    /** Wakes the carrier if it sleeps. Any thread. */
+    void wake() {
+        if (sleeping == SLEEPING && SLEEPING_VH.compareAndSet(this, SLEEPING, AWAKE)) {
+            poller.wakeup(); // we turned it AWAKE, so the wakeup is ours to send
+        }
+        // else: it is awake, or another waker already sent the wakeup
+    }
+
+    // ---------------------------------------------------------------- submission
+
+    private boolean onCarrier() {
+        Thread c = carrier;
+        return c != null && LoomSupport.currentCarrier() == c;
+    }
+
+    /** Makes {@code task} runnable here. Any thread; never blocks. */
+    void submit(Task task) {
+        if (onCarrier()) {
+            pushLocal(task);
+        } else {
+            inbox.push(task);
+            wake();
+        }
+    }
+
+    private void pushLocal(Task task) {
+        if (overflowSize == 0 && runQueue.offer(task)) {
+            return;
+        }
+        overflow.addLast(task);
+        OVERFLOW_SIZE.setOpaque(this, overflow.size());
+    }
+
+    private void refillFromOverflow() {
+        if (overflowSize == 0) {
+            return;
+        }
+        Task t;
+        while ((t = overflow.peekFirst()) != null && runQueue.offer(t)) {
+            overflow.pollFirst();
+        }
+        OVERFLOW_SIZE.setOpaque(this, overflow.size());
+    }
+
+    int load() {
+        return runQueue.size() + overflowSize;
+    }
+
+    Task runningTaskRacy() {
+        return (Task) RUNNING.getAcquire(this);
+    }
+
+    long runSeqRacy() {
+        return (long) RUN_SEQ.getAcquire(this);
+    }
+
+    // ---------------------------------------------------------------- closing
+
+    /**
+     * Guile's {@code destroy-scheduler}: stops this scheduler and all its peers, joins the
+     * threads their group started, and releases their pollers. Fibers still suspended on them
+     * are abandoned. Idempotent.
+     */
+    @Override
+    public void close() {
+        for (Scheduler s : group.members) {
+            s.closed = true;
+            s.sleeping = AWAKE;
+            s.poller.wakeup();
+        }
+        group.stopSysmon();
+        group.stopPeers();
+        for (Scheduler s : group.members) {
+            if (s.carrier == null) {
+                s.closePoller();
+            }
+        }
+    }
+
+    private void closePoller() {
+        synchronized (this) {
+            if (pollerClosed) {
+                return;
+            }
+            pollerClosed = true;
+        }
+        try {
+            poller.close();
+        } catch (RuntimeException e) {
+            group.report("poller of " + this, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Scheduler[" + group.id + "." + index + "]";
+    }
+
+    /** A plain runnable as a one-shot task. */
+    private static final class RunnableTask extends Task {
+        private final Runnable runnable;
+
+        RunnableTask(Scheduler owner, Runnable runnable) {
+            super(owner);
+            this.runnable = runnable;
+        }
+
+        @Override
+        protected void run() {
+            runnable.run();
+        }
+
+        @Override
+        public String toString() {
+            return "task " + runnable;
+        }
+    }
+
+    /** The resume handle given out by suspendCurrentTask. */
+    private static final class Resumption implements Runnable {
+        private final Thread thread;
+        volatile boolean resumed;
+
+        Resumption(Thread thread) {
+            this.thread = thread;
+        }
+
+        @Override
+        public void run() {
+            resumed = true;
+            LockSupport.unpark(thread);
+        }
+    }
+
+    /** A lazily started single scheduler for timers set outside any scheduler. */
+    private static final class FallbackTimers {
+        static final Scheduler SCHEDULER = start();
+
+        private static Scheduler start() {
+            Scheduler s = Scheduler.create(1);
+            Thread t = new Thread(s::runUntilStopped, "fibers-fallback-timers");
+            t.setDaemon(true);
+            s.expectCarrier(t);
+            t.start();
+            return s;
+        }
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle CARRIER;
+    private static final VarHandle RUNNING;
+    private static final VarHandle RUN_SEQ;
+    private static final VarHandle RUNCOUNT;
+    private static final VarHandle STOLEN;
+    private static final VarHandle OVERFLOW_SIZE;
+    private static final VarHandle SLEEPING_VH;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            CARRIER = l.findVarHandle(Scheduler.class, "carrier", Thread.class);
+            RUNNING = l.findVarHandle(Scheduler.class, "runningTask", Task.class);
+            RUN_SEQ = l.findVarHandle(Scheduler.class, "runSeq", long.class);
+            RUNCOUNT = l.findVarHandle(Scheduler.class, "runcount", long.class);
+            STOLEN = l.findVarHandle(Scheduler.class, "stolen", long.class);
+            OVERFLOW_SIZE = l.findVarHandle(Scheduler.class, "overflowSize", int.class);
+            SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

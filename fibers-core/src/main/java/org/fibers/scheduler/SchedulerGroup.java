@@ -1,0 +1,167 @@
+package org.fibers.scheduler;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.BiConsumer;
+import org.fibers.internal.LoomSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The peers made by one {@link Scheduler#create(int)}: what they share (fiber accounting, the
+ * failure handler, the preemption ticker) and the platform threads started for them.
+ */
+final class SchedulerGroup {
+    private static final Logger LOG = LoggerFactory.getLogger("org.fibers");
+    private static final AtomicInteger GROUP_IDS = new AtomicInteger();
+
+    /** Default handler: log with the task's name, never rethrow. */
+    static final BiConsumer<Object, Throwable> LOGGING_HANDLER =
+            (what, failure) -> LOG.error("Uncaught exception in {}", what, failure);
+
+    final int id = GROUP_IDS.incrementAndGet();
+    final Scheduler[] members;
+    /** Fibers started and finished in this group: live = started - finished. */
+    final LongAdder fibersStarted = new LongAdder();
+    final LongAdder fibersFinished = new LongAdder();
+    /** Members spinning in search of work; while one is, busy members wake nobody. */
+    final AtomicInteger spinning = new AtomicInteger();
+    /** Tasks moved by stealing, counted by the thief. */
+    final LongAdder steals = new LongAdder();
+    /** Who hears of failures in fibers and tasks: (fiber or task, throwable). */
+    volatile BiConsumer<Object, Throwable> uncaughtHandler = LOGGING_HANDLER;
+    /** While true, every fiber completion wakes the watcher (Fibers.run waiting to drain). */
+    volatile Scheduler drainWatcher;
+    /** The preemption ticker, or null when hz is 0. */
+    private Sysmon sysmon;
+    /** Platform threads this group started for peers; joined on stop. */
+    private final List<Thread> peerThreads = new ArrayList<>();
+
+    SchedulerGroup(int parallelism) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
+        }
+        members = new Scheduler[parallelism];
+    }
+
+    long liveFibers() {
+        return fibersStarted.sum() - fibersFinished.sum();
+    }
+
+    void fiberFinished() {
+        fibersFinished.increment();
+        Scheduler watcher = drainWatcher;
+        if (watcher != null) {
+            watcher.wake();
+        }
+    }
+
+    void report(Object what, Throwable failure) {
+        try {
+            uncaughtHandler.accept(what, failure);
+        } catch (Throwable handlerFailure) {
+            failure.addSuppressed(handlerFailure);
+            LOGGING_HANDLER.accept(what, failure);
+        }
+    }
+
+    void setUncaughtHandler(BiConsumer<Object, Throwable> handler) {
+        uncaughtHandler = Objects.requireNonNull(handler, "handler");
+    }
+
+    /** True when nothing is left to do anywhere in the group: for drain. */
+    boolean quiescent() {
+        if (liveFibers() != 0) {
+            return false;
+        }
+        for (Scheduler s : members) {
+            if (s.workPending() || s.pendingTimers() > 0 || s.timers.hasRemoteAdds()) {
+                return false;
+            }
+        }
+        return liveFibers() == 0;
+    }
+
+    /** A random member, preferring the less loaded of two random picks. */
+    Scheduler choose() {
+        int n = members.length;
+        if (n == 1) {
+            return members[0];
+        }
+        ThreadLocalRandom rnd = ThreadLocalRandom.current();
+        Scheduler a = members[rnd.nextInt(n)];
+        Scheduler b = members[rnd.nextInt(n)];
+        return a.load() <= b.load() ? a : b;
+    }
+
+    /** Starts a carrier thread for each member except {@code exclude} that is not running. */
+    synchronized void startPeers(Scheduler exclude) {
+        for (Scheduler s : members) {
+            if (s != exclude && s.carrier == null && !s.isClosed()) {
+                Thread t = new Thread(() -> s.runUntilStopped(), "fibers-" + id + "-scheduler-" + s.index);
+                t.setDaemon(true);
+                peerThreads.add(t);
+                s.expectCarrier(t);
+                t.start();
+            }
+        }
+    }
+
+    /** Stops and joins the peer threads this group started. */
+    void stopPeers() {
+        List<Thread> threads;
+        synchronized (this) {
+            threads = new ArrayList<>(peerThreads);
+            peerThreads.clear();
+        }
+        for (Scheduler s : members) {
+            s.requestStop();
+        }
+        boolean interrupted = false;
+        for (Thread t : threads) {
+            if (t == LoomSupport.currentCarrier()) {
+                continue; // closing from inside that carrier's loop: it exits on its own
+            }
+            for (;;) {
+                try {
+                    t.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    synchronized void setHz(int hz) {
+        if (hz < 0) {
+            throw new IllegalArgumentException("hz must be >= 0: " + hz);
+        }
+        if (sysmon != null) {
+            sysmon.stop();
+            sysmon = null;
+        }
+        if (hz > 0) {
+            sysmon = new Sysmon(this, hz);
+            sysmon.start();
+        }
+    }
+
+    synchronized int hz() {
+        return sysmon == null ? 0 : sysmon.hz;
+    }
+
+    synchronized void stopSysmon() {
+        if (sysmon != null) {
+            sysmon.stop();
+            sysmon = null;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package org.fibers.scheduler;
+
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The preemption ticker behind {@code hz}: what "preemption" honestly means on Loom.
+ *
+ * <pre>
+ * Implementation notes
+ *
+ * Loom cannot interrupt running Java code, so a fiber is never stopped mid-computation. Like
+ * Go's sysmon, one daemon thread per scheduler group wakes hz times a second and looks at each
+ * carrier: if the task it runs now is the one it ran at the previous tick (same run sequence
+ * number), that task has used up a whole slice, and the ticker marks it. A marked fiber yields
+ * at its next fiber operation ({@link Scheduler#preemptionPoint()}, called by perform, put,
+ * get, sleep...), even one that would not block, so its peers in the queue get a turn. A fiber
+ * that never performs an operation is never preempted; meanwhile idle peer schedulers steal
+ * the other fibers queued behind it, so only the hog's own carrier is held.
+ *
+ * The hot-path cost is one read of a static volatile counter of outstanding marks
+ * ({@link #PENDING}); only when it is non-zero does a fiber look for its own mark.
+ * </pre>
+ */
+final class Sysmon implements Runnable {
+    /** Marks set and not yet consumed, in all groups. */
+    static final AtomicInteger PENDING = new AtomicInteger();
+
+    final int hz;
+    private final SchedulerGroup group;
+    private final long[] lastSeq;
+    private final Task[] lastTask;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    Sysmon(SchedulerGroup group, int hz) {
+        this.group = group;
+        this.hz = hz;
+        this.lastSeq = new long[group.members.length];
+        this.lastTask = new Task[group.members.length];
+        this.thread = new Thread(this, "fibers-" + group.id + "-sysmon");
+        this.thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        stopped = true;
+        LockSupport.unpark(thread);
+        if (thread != Thread.currentThread()) {
+            boolean interrupted = false;
+            for (;;) {
+                try {
+                    thread.join();
+                    break;
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void run() {
+        long period = TimeUnit.SECONDS.toNanos(1) / hz;
+        while (!stopped) {
+            LockSupport.parkNanos(this, period);
+            Scheduler[] members = group.members;
+            for (int i = 0; i < members.length; i++) {
+                Scheduler s = members[i];
+                Task running = s.runningTaskRacy();
+                long seq = s.runSeqRacy();
+                if (running != null && running == lastTask[i] && seq == lastSeq[i]) {
+                    running.requestPreemption();
+                }
+                lastTask[i] = running;
+                lastSeq[i] = seq;
+            }
+        }
+    }
+}

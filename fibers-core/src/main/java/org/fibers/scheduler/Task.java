@@ -1,0 +1,91 @@
+package org.fibers.scheduler;
+
+/**
+ * Low-level: something a scheduler runs on its carrier thread. A fiber is a task that is
+ * submitted each time it becomes runnable; {@link Scheduler#schedule(Runnable)} wraps a
+ * plain runnable in a one-shot task.
+ *
+ * <p>A task is in at most one queue at a time: its submitter must not submit it again before
+ * it has run. The scheduler that currently holds a task is its {@linkplain #owner() owner};
+ * a peer that steals the task becomes its owner before running it, and later submissions go
+ * to that new owner.
+ */
+public abstract class Task {
+    /**
+     * The scheduler this task is submitted to. Written by whoever creates the task and by a
+     * thief while it holds the task in its queue; read by {@link #submit()}.
+     */
+    volatile Scheduler owner;
+    /** Link in a scheduler's inbox; written before the inbox's publishing CAS. */
+    Task inboxNext;
+    /**
+     * Set by the preemption ticker when this task has run a whole slice; cleared when the task
+     * yields at a preemption point or its run ends.
+     * <pre>  false --ticker (CAS)--> true --preemption point or end of run (CAS)--> false </pre>
+     */
+    private volatile boolean preemptRequested;
+
+    protected Task(Scheduler owner) {
+        this.owner = owner;
+    }
+
+    /** Runs one step of this task on the current carrier. Called only by a scheduler. */
+    protected abstract void run();
+
+    /** The scheduler that currently owns this task. */
+    public final Scheduler owner() {
+        return owner;
+    }
+
+    /** Makes this task runnable on its current owner. Thread-safe, never blocks. */
+    protected final void submit() {
+        owner.submit(this);
+    }
+
+    void requestPreemption() {
+        if (PREEMPT.compareAndSet(this, false, true)) {
+            Sysmon.PENDING.incrementAndGet(); // we set the mark: count it once
+        }
+        // else: already marked and counted
+    }
+
+    /** Consumes this task's preemption mark; true if there was one. */
+    boolean takePreemption() {
+        if (preemptRequested && PREEMPT.compareAndSet(this, true, false)) {
+            Sysmon.PENDING.decrementAndGet(); // we cleared the mark: uncount it once
+            return true;
+        }
+        return false; // not marked, or another path cleared it first
+    }
+
+    /** Counts a fiber as started in its owner's group (for drain). */
+    protected final void countFiberStarted() {
+        owner.group.fibersStarted.increment();
+    }
+
+    /** Counts a fiber as finished in its owner's group (for drain). */
+    protected final void countFiberFinished() {
+        owner.group.fiberFinished();
+    }
+
+    /** Hands an exception that escaped this task to its group's handler. */
+    protected final void reportUncaught(Throwable failure) {
+        owner.group.report(this, failure);
+    }
+
+    /** Changes the owner; only while nobody can submit this task concurrently (before it starts). */
+    protected final void setOwner(Scheduler scheduler) {
+        this.owner = scheduler;
+    }
+
+    // VarHandle mechanics
+    private static final java.lang.invoke.VarHandle PREEMPT;
+
+    static {
+        try {
+            PREEMPT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Task.class, "preemptRequested", boolean.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

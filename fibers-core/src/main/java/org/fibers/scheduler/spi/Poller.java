@@ -1,0 +1,33 @@
+package org.fibers.scheduler.spi;
+
+/**
+ * What a scheduler does when it looks for outside events: its idle step. The default parks
+ * the carrier thread; fibers-io installs an epoll poller so that a carrier with nothing to
+ * run sleeps in epoll until an fd is ready, its next timer is due, or it is woken.
+ *
+ * <p>Threading: {@link #pollNow} and {@link #pollBlocking} are called only by the scheduler's
+ * carrier thread; {@link #wakeup} by any thread; {@link #close} by the carrier, or by the
+ * closing thread after the carrier stopped.
+ */
+public interface Poller extends AutoCloseable {
+    /**
+     * Handles events that are ready now, without blocking. Called once per busy turn, so an
+     * implementation should return at once when nothing is registered and may rate-limit itself.
+     */
+    void pollNow();
+
+    /**
+     * Blocks until an event is handled, {@code deadlineNanos} ({@link System#nanoTime()} base;
+     * {@link Long#MAX_VALUE} for none) passes, or {@link #wakeup()} is called. A wakeup that
+     * comes before this call makes it return promptly: wakeups are never lost. Spurious
+     * returns are allowed.
+     */
+    void pollBlocking(long deadlineNanos);
+
+    /** Makes a current or the next {@link #pollBlocking} return promptly. Any thread. */
+    void wakeup();
+
+    /** Releases the poller's resources; it is not used afterwards. */
+    @Override
+    void close();
+}

@@ -1,0 +1,20 @@
+package org.fibers.scheduler.spi;
+
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * Makes a {@link Poller} for each new scheduler. Found with {@link java.util.ServiceLoader};
+ * the provider with the highest {@link #priority()} that is {@linkplain #isAvailable()
+ * available} wins. The system property {@code fibers.poller=park} forces the default parking
+ * poller.
+ */
+public interface PollerProvider {
+    /** Higher wins. The built-in parking poller has priority 0. */
+    int priority();
+
+    /** False when this provider cannot work here (say, no native library for this platform). */
+    boolean isAvailable();
+
+    /** A poller for {@code scheduler}; called once, before the scheduler runs. */
+    Poller create(Scheduler scheduler);
+}

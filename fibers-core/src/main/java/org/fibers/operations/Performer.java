@@ -27,7 +27,8 @@ final class Performer {
      * If that works, nobody can commit us any more: every waiter we published is now stale, we
      * run all withdraw actions, fire all nacks and throw FiberCancelledException (interrupt
      * status stays set). If it fails, a peer committed first and its value is ours: we wait for
-     * the delivery (it follows the peer's CAS at once) and return normally, still interrupted.
+     * the delivery (parked with the status cleared; it follows the peer's CAS at once) and
+     * return normally with the interrupt status set again.
      * A block function that throws is handled the same way: withdraw, or keep the peer's value.
      */
 
@@ -163,9 +164,13 @@ final class Performer {
                     return CANCELLED;           // W->S by us: nobody can commit us any more
                 }
                 // S already: a peer won the CAS and is delivering; the value must not be lost.
-                for (int spins = 0; (r = st.result()) == null; spins++) {
-                    OpState.backoff(spins);
+                // Park without the interrupt status (a set status makes park return at once),
+                // then set it again.
+                while ((r = st.result()) == null) {
+                    Thread.interrupted();
+                    LockSupport.park(st);
                 }
+                st.owner.interrupt();
                 break;
             }
             LockSupport.park(st);

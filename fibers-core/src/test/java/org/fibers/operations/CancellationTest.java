@@ -39,7 +39,7 @@ class CancellationTest {
     }
 
     private static void awaitParked(Thread t) {
-        await().atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.WAITING
+        await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5)).until(() -> t.getState() == Thread.State.WAITING
                 || t.getState() == Thread.State.TIMED_WAITING);
     }
 
@@ -105,7 +105,7 @@ class CancellationTest {
         });
         Thread[] t = new Thread[1];
         CompletableFuture<Object> f = onThread(t, op::perform);
-        await().atMost(Duration.ofSeconds(5)).until(() -> state.get() != null);
+        await().pollInterval(Duration.ofMillis(1)).atMost(Duration.ofSeconds(5)).until(() -> state.get() != null);
         assertTrue(state.get().trySync());      // committed: the value now belongs to the performer
         t[0].interrupt();
         Thread.sleep(20);                       // it sees the interrupt, fails to withdraw, waits

@@ -63,6 +63,7 @@ final class TimerEntry implements TimerHandle {
             queue.removeCancelled(this); // on the owning carrier: heapIndex is ours to read
         } else {
             queue.countRemoteCancel();
+            queue.scheduler.wake(); // a sleeping owner sweeps at its next turn
         }
         return true;
     }

@@ -4,6 +4,7 @@ import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
 import org.fibers.operations.Resumer;
+import org.fibers.scheduler.Scheduler;
 import org.fibers.channels.WaitQueue.Node;
 
 /**
@@ -79,7 +80,10 @@ public final class Channel<T> {
      *         then not delivered
      */
     public void put(T message) {
-        new PutOperation(message).perform();
+        Scheduler.preemptionPoint();
+        if (!handToWaitingGet(message)) {       // the try step, without allocating an operation
+            new PutOperation(message).block();
+        }
     }
 
     /**
@@ -101,6 +105,16 @@ public final class Channel<T> {
     @Override
     public String toString() {
         return "Channel@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    /** Try step of a put: commit the oldest live get alone and hand it the message. */
+    private boolean handToWaitingGet(Object message) {
+        Node get = takeOldest(getq);
+        if (get == null) {
+            return false;
+        }
+        get.resume.resume(message);
+        return true;
     }
 
     /** Try phase against one queue: commit its oldest live waiter alone. Null if none. */
@@ -161,12 +175,12 @@ public final class Channel<T> {
 
         @Override
         protected Object tryPerform() {
-            Node get = takeOldest(getq);
-            if (get == null) {
-                return NOT_READY;
-            }
-            get.resume.resume(message);
-            return null;
+            return handToWaitingGet(message) ? null : NOT_READY;
+        }
+
+        /** put() after its own try step failed. */
+        void block() {
+            performBlocking();
         }
 
         @Override

@@ -75,6 +75,16 @@ public abstract class BaseOperation<T> extends Operation<T> {
         return Performer.blockOne(this, null);
     }
 
+    /**
+     * The block phase of {@link #perform()} alone: for a subclass's own entry point that has
+     * called {@link org.fibers.scheduler.Scheduler#preemptionPoint()} and run the try step
+     * itself, allocation-free, and found it {@link #NOT_READY} (as {@code Channel.put} does).
+     * Publishes this operation's waiter and blocks until the operation completes.
+     */
+    protected final T performBlocking() {
+        return Performer.blockOne(this, null);
+    }
+
     @Override
     public final <R> Operation<R> wrap(Function<? super T, ? extends R> f) {
         return new Wrapped<>(this, Wrapped.erase(f));

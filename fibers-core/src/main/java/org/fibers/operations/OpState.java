@@ -40,6 +40,11 @@ public class OpState {
      * off to WAITING, waits until the lower one is no longer CLAIMED, then claims again. Waits
      * only ever point from a lower rank to a higher one, so no cycle of waiting can form.
      *
+     * A claim is held only by a running thread: nothing parks or yields while holding one
+     * (the wait above only spins). So a party spinning on someone's C (trySync, or a pair commit
+     * waiting for a higher rank) never waits for a fiber that is off its carrier; those spinners
+     * hold nothing and may yield (backoff) to let others run.
+     *
      * Delivery is separate from the state word: the winner writes winner (plain) then result
      * (release) and unparks the owner. result == null means "not delivered yet"; a null value
      * travels as NULL_RESULT.
@@ -146,7 +151,10 @@ public class OpState {
                 }
                 // C: the peer's owner commits a pair of its own right now.
                 if (mine.rank < theirs.rank) {
-                    backoff(spins++);           // lower rank: keep our claim, it will resolve
+                    // Lower rank: keep our claim; the peer backs off or finishes shortly. Spin
+                    // only: a fiber must never yield its carrier while it holds a claim (a
+                    // timer task spinning on our C on that carrier would never let us run).
+                    Thread.onSpinWait();
                     continue;
                 }
                 // Higher rank: back off to W (a peer may complete us now), wait, claim again.

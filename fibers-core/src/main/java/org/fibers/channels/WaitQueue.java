@@ -55,6 +55,14 @@ final class WaitQueue {
 
     private static final int MIN_SWEEP_PERIOD = 64;
 
+    /*
+     *   head (dummy) -> n1 -> n2 -> ... -> last (next == null)      tail: last, or lagging behind
+     *
+     * A node's life:  appended (op-state W or C: live)
+     *                   --its op-state becomes S--> dead (still linked)
+     *                   --pop at the head (becomes the dummy) or sweep unlink--> detached
+     */
+
     /** The dummy node; head.next is the oldest waiter (possibly dead). */
     volatile Node head;
     /** The last node, or a node before it (lagging); only a hint for enqueue. */

@@ -21,6 +21,20 @@ import org.fibers.scheduler.TimerHandle;
  * Time is {@link System#nanoTime()}.
  */
 public final class Timers {
+    /*
+     * Implementation notes.
+     *
+     * As Guile's timers.scm: try succeeds iff the deadline has passed; block schedules an
+     * Expiry task at the deadline on the timer scheduler and returns the entry's cancel as the
+     * branch's withdraw action. The task races with the other branches for the op-state: it
+     * completes the perform only if its trySync (W->S) wins, and does nothing if the state is
+     * already S. Whichever way the perform ends (another branch won, or it was cancelled), the
+     * performer runs the withdraw action, which cancels the entry and removes it from the timer
+     * queue (Guile issue #109; remotely cancelled entries are removed by the owning carrier).
+     * The task runs on a carrier thread: it is short and never parks; trySync may spin only
+     * while the performer holds CLAIMED, which a running thread holds for a few instructions.
+     */
+
     private Timers() {
     }
 

@@ -69,14 +69,26 @@ final class Performer {
     static <T> T performLeaves(BaseOperation<?>[] bases, Function<Object, Object>[] wraps, int n,
                                Flat flat) {
         int start = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
-        for (int i = 0, k = start; i < n; i++) {
-            Object r = bases[k].tryPerform();
-            if (r != BaseOperation.NOT_READY) {
-                return (T) finish(k, r, wraps, flat);
+        int k = start;
+        Object r = BaseOperation.NOT_READY;
+        try {
+            for (int i = 0; i < n; i++) {
+                r = bases[k].tryPerform();
+                if (r != BaseOperation.NOT_READY) {
+                    break;
+                }
+                if (++k == n) {
+                    k = 0;
+                }
             }
-            if (++k == n) {
-                k = 0;
+        } catch (RuntimeException | Error e) {
+            if (flat != null) {
+                flat.signalNacksExcept(-1);     // a try function failed: nobody won
             }
+            throw e;
+        }
+        if (r != BaseOperation.NOT_READY) {
+            return (T) finish(k, r, wraps, flat);
         }
         if (n == 1 && flat == null) {
             return blockOne(bases[0], wraps[0]);

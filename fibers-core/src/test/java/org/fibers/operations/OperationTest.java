@@ -164,6 +164,20 @@ class OperationTest {
     }
 
     @Test
+    void aThrowingTryFunctionFiresNacksToo() {
+        AtomicReference<Operation<Void>> nack = new AtomicReference<>();
+        Operation<Object> failing = Operation.base(() -> {
+            throw new IllegalStateException("try failed");
+        }, (state, resume) -> null);
+        Operation<Object> op = Operation.choice(Operation.withNack(n -> {
+            nack.set(n);
+            return Operation.never();
+        }), failing);
+        assertThrows(IllegalStateException.class, op::perform);
+        assertEquals("nacked", orTimeout(nack.get().wrap(v -> "nacked")));
+    }
+
+    @Test
     void anExceptionFromAWrapPropagatesToThePerformer() {
         Operation<Integer> op = Operation.always(1).wrap(x -> {
             throw new ArithmeticException("wrapped");

@@ -106,6 +106,34 @@ public abstract class Operation<T> {
     }
 
     /**
+     * An operation that completes when {@code stage} does, with its value; performing it
+     * throws {@link org.fibers.FiberFailedException} (cause: the stage's exception) if the
+     * stage failed, or {@link org.fibers.FiberCancelledException} if it was cancelled. So a
+     * fiber can choose between a future and a channel:
+     * {@code Operation.choice(fromCompletionStage(reply), timeoutOp).perform()}.
+     *
+     * <p>The stage gets one completion callback when this is called; build the operation once
+     * and perform it as often as needed (each call registers another callback on the stage).
+     */
+    public static <T> Operation<T> fromCompletionStage(java.util.concurrent.CompletionStage<T> stage) {
+        java.util.concurrent.CompletableFuture<T> future = stage.toCompletableFuture();
+        org.fibers.conditions.Condition done = new org.fibers.conditions.Condition();
+        future.whenComplete((value, failure) -> done.signal());
+        return done.waitOperation().wrap(ignored -> outcomeOf(future));
+    }
+
+    private static <T> T outcomeOf(java.util.concurrent.CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new org.fibers.FiberCancelledException("the future was cancelled", e);
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new org.fibers.FiberFailedException("the future failed: " + cause, cause);
+        }
+    }
+
+    /**
      * <b>Low-level API.</b> A base operation from its three parts, as Guile's
      * {@code make-base-operation}: a try function, a block function (see {@link BaseOperation}
      * for their contracts) and a wrap function applied to the raw result.

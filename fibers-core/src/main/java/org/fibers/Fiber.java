@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Objects;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -70,12 +71,22 @@ public final class Fiber<T> extends Task {
      * caller takes responsibility for an exception ending the fiber (as a scope does).
      */
     static <T> Fiber<T> start(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
+        Fiber<T> f = create(scheduler, body, reportFailure);
+        f.start();
+        return f;
+    }
+
+    /** Low-level: a fiber not started yet, so callers can register it first. */
+    static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(body, "body");
-        Fiber<T> f = new Fiber<>(scheduler, body, reportFailure);
-        f.countFiberStarted();
-        f.thread.start();
-        return f;
+        return new Fiber<>(scheduler, body, reportFailure);
+    }
+
+    /** Starts a fiber made by {@link #create}; once. */
+    void start() {
+        countFiberStarted();
+        thread.start();
     }
 
     /** The fiber running the caller, or null when the caller is not a fiber. */
@@ -171,6 +182,32 @@ public final class Fiber<T> extends Task {
         }
     }
 
+    /**
+     * A future completed with this fiber's result or failure (the exception itself, not
+     * wrapped). Cancelling the future cancels the fiber.
+     */
+    public CompletableFuture<T> toCompletableFuture() {
+        CompletableFuture<T> future = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                boolean done = super.cancel(mayInterruptIfRunning);
+                Fiber.this.cancel();
+                return done;
+            }
+        };
+        onDone(() -> {
+            Object o = outcome;
+            if (o instanceof Failure f) {
+                future.completeExceptionally(f.cause);
+            } else {
+                @SuppressWarnings("unchecked")
+                T value = o == NULL_RESULT ? null : (T) o;
+                future.complete(value);
+            }
+        });
+        return future;
+    }
+
     @SuppressWarnings("unchecked")
     private T result() {
         Object o = outcome;
@@ -252,6 +289,16 @@ public final class Fiber<T> extends Task {
             }
         }
         countFiberFinished();
+    }
+
+    @Override
+    protected boolean taskFinished() {
+        return outcome != null;
+    }
+
+    @Override
+    protected void cancelTask() {
+        cancel();
     }
 
     @Override

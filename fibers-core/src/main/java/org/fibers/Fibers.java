@@ -32,9 +32,12 @@ public final class Fibers {
      * timer is left). An exception from init propagates: unchecked ones as they are, checked
      * ones wrapped in {@link FiberFailedException}.
      *
-     * <p>Without drain, fibers still alive when init returns are abandoned: a scheduler made
-     * here is closed and they never run again; on a user-provided scheduler they stay queued
-     * or suspended until it runs again. Called from a fiber or virtual thread, the schedulers
+     * <p>{@code run} is a scope for the fibers of its scheduler group: without drain, the
+     * fibers still alive when init returns are cancelled (a suspended one wakes with
+     * {@link FiberCancelledException}; a running one sees it at its next suspension point;
+     * one that has not started yet starts interrupted), and {@code run} returns once they
+     * have all ended, so their cleanup runs. A fiber that ignores cancellation and blocks
+     * again keeps {@code run} waiting. Called from a fiber or virtual thread, the schedulers
      * run on a new platform thread while the caller waits.
      */
     public static <T> T run(RunOptions options, Callable<T> init) {

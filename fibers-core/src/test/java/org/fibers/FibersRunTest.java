@@ -62,16 +62,34 @@ class FibersRunTest {
     }
 
     @Test
-    void withoutDrainRunReturnsWhenInitReturns() {
+    void withoutDrainFibersStillAliveWhenInitReturnsAreCancelledAndAwaited() {
         AtomicInteger finished = new AtomicInteger();
-        Fibers.run(RunOptions.builder().parallelism(1).build(), () -> {
-            Fibers.spawn(() -> {
-                Fibers.sleep(Duration.ofSeconds(30));
-                finished.incrementAndGet();
-            });
+        AtomicInteger cleanedUp = new AtomicInteger();
+        long start = System.nanoTime();
+        Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+            for (int i = 0; i < 50; i++) {
+                Fibers.spawn(() -> {
+                    try {
+                        Fibers.sleep(Duration.ofSeconds(30));
+                        finished.incrementAndGet();
+                    } finally {
+                        cleanedUp.incrementAndGet();
+                    }
+                }, Scheduler.current(), true);
+            }
+            Fibers.sleep(Duration.ofMillis(10));
             return null;
         });
         assertEquals(0, finished.get());
+        assertEquals(50, cleanedUp.get(), "every fiber ran its cleanup before run returned");
+        assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos());
+    }
+
+    @Test
+    void aChildSpawnedJustBeforeInitReturnsStillDeliversItsResult() throws Exception {
+        java.util.concurrent.CompletableFuture<Integer> f =
+                Fibers.run(() -> Fibers.spawn(() -> 21).toCompletableFuture().thenApply(x -> x * 2));
+        assertEquals(42, f.get(10, java.util.concurrent.TimeUnit.SECONDS));
     }
 
     @Test

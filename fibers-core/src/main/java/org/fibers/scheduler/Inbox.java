@@ -40,6 +40,9 @@ final class Inbox {
 
     /** Consumer only: takes every task, oldest first, as a chain linked by inboxNext. */
     Task takeAll() {
+        if (top == null) {
+            return null; // the common case: no atomic exchange needed
+        }
         Task t = (Task) TOP.getAndSet(this, (Task) null);
         Task reversed = null;
         while (t != null) {

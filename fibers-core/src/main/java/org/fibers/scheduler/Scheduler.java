@@ -62,6 +62,8 @@ public final class Scheduler implements AutoCloseable {
     private volatile int overflowSize;
     private final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
+    /** Fibers started from this carrier; carrier only. */
+    final FiberRegistry registry = new FiberRegistry();
     private final Poller poller;
     private final Consumer<Throwable> timerFailureHandler;
 
@@ -311,21 +313,46 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Low-level support for {@code Fibers.run}: runs this scheduler on the calling thread and
      * each peer that is not running yet on a new platform thread, until {@code done} is true
-     * and, when {@code drain} is set, no fiber, task or timer is left anywhere in the group.
-     * The peer threads are stopped and joined before this returns.
+     * and then, with {@code drain}, until no fiber, task or timer is left anywhere in the
+     * group; without drain, the fibers still alive are cancelled and this waits until they
+     * have ended. The peer threads are stopped and joined before this returns.
      */
     public void runWithPeers(BooleanSupplier done, boolean drain) {
         Objects.requireNonNull(done, "done");
         group.startPeers(this);
-        if (drain) {
-            group.drainWatcher = this;
-        }
+        group.cancelling = false;
         try {
-            run(drain ? () -> done.getAsBoolean() && group.quiescent() : done);
+            run(() -> {
+                if (!done.getAsBoolean()) {
+                    return false;
+                }
+                group.drainWatcher = this; // from now on every fiber's end wakes us to re-check
+                if (drain) {
+                    return group.quiescent();
+                }
+                if (!group.cancelling) {
+                    group.cancelAllFibers();
+                }
+                return group.liveFibers() == 0;
+            });
         } finally {
             group.drainWatcher = null;
+            group.cancelling = false;
             group.stopPeers();
         }
+    }
+
+    /**
+     * Runs every scheduler of this group that is not running yet on a new daemon platform
+     * thread, until {@link #close()}. For programs that keep a scheduler group in the
+     * background (an executor service, a server) instead of calling {@code Fibers.run}.
+     */
+    public Scheduler start() {
+        if (closed) {
+            throw new IllegalStateException(this + " is closed");
+        }
+        group.startPeers(null);
+        return this;
     }
 
     /** Fibers started and not yet finished in this scheduler's group. */

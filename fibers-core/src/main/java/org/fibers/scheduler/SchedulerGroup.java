@@ -52,6 +52,44 @@ final class SchedulerGroup {
         return fibersStarted.sum() - fibersFinished.sum();
     }
 
+    /** Fibers spawned from threads that are not a carrier of this group; guarded by itself. */
+    private final FiberRegistry foreignSpawns = new FiberRegistry();
+    /** Set when Fibers.run ends: live fibers are cancelled, and so are those started later. */
+    volatile boolean cancelling;
+
+    void fiberStarted(Task fiber) {
+        fibersStarted.increment();
+        Scheduler here = fiber.owner;
+        Thread c = here.carrier;
+        if (c != null && LoomSupport.currentCarrier() == c) {
+            here.registry.add(fiber);
+        } else {
+            Scheduler current = Scheduler.current();
+            if (current != null && current.group == this) {
+                current.registry.add(fiber);
+            } else {
+                synchronized (foreignSpawns) {
+                    foreignSpawns.add(fiber);
+                }
+            }
+        }
+        if (cancelling) {
+            fiber.cancelTask();
+        }
+    }
+
+    /** Cancels every live fiber of the group (each carrier sweeps its own registry). */
+    void cancelAllFibers() {
+        cancelling = true;
+        synchronized (foreignSpawns) {
+            foreignSpawns.cancelAll();
+        }
+        for (Scheduler s : members) {
+            // a timer, not schedule(): it must run on this very carrier (a task could be stolen)
+            s.scheduleAt(System.nanoTime(), s.registry::cancelAll);
+        }
+    }
+
     void fiberFinished() {
         fibersFinished.increment();
         Scheduler watcher = drainWatcher;

@@ -58,9 +58,21 @@ public abstract class Task {
         return false; // not marked, or another path cleared it first
     }
 
-    /** Counts a fiber as started in its owner's group (for drain). */
+    /**
+     * Counts a fiber as started in its owner's group (for drain) and registers it, so that the
+     * end of {@code Fibers.run} can cancel it if it is still alive.
+     */
     protected final void countFiberStarted() {
-        owner.group.fibersStarted.increment();
+        owner.group.fiberStarted(this);
+    }
+
+    /** For fibers: true once the fiber has ended. */
+    protected boolean taskFinished() {
+        return false;
+    }
+
+    /** For fibers: cancels the fiber. */
+    protected void cancelTask() {
     }
 
     /** Counts a fiber as finished in its owner's group (for drain). */

@@ -24,7 +24,7 @@ class ManyFibersTest {
             for (int i = 0; i < n; i++) {
                 fibers.add(Fibers.spawn(() -> {
                     asleep.incrementAndGet();
-                    Fibers.sleep(Duration.ofMillis(500));
+                    Fibers.sleep(Duration.ofSeconds(3)); // long enough that none wakes before all sleep
                     woke.incrementAndGet();
                 }, main, true));
             }

@@ -1,0 +1,178 @@
+package org.fibers.benchmarks.channels;
+
+import java.util.concurrent.SynchronousQueue;
+import java.util.function.Function;
+import java.util.function.IntConsumer;
+import org.fibers.Fibers;
+import org.fibers.RunOptions;
+import org.fibers.channels.Channel;
+import org.fibers.operations.Operation;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * A running benchmark world: threads or fibers set up once, then driven in batches from the
+ * benchmark thread. {@link #run(int)} performs {@code n} operations (round trips, or messages
+ * for the choice) and returns when they are done; the cost of handing the batch to the world
+ * and back is amortised over the batch.
+ */
+interface Scenario extends AutoCloseable {
+    /** A boxed message, shared so that no benchmark allocates its messages. */
+    Integer MSG = 1;
+
+    void run(int n);
+
+    @Override
+    void close();
+
+    /** Names accepted by {@link #open(String)}, in report order. */
+    String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4"};
+
+    static Scenario open(String name) {
+        return switch (name) {
+            case "loom-floor" -> new LoomFloor();
+            case "fibers-1-scheduler" -> fiberPingPong(1);
+            case "fibers-2-schedulers" -> fiberPingPong(2);
+            case "syncqueue-default-vt" -> new SyncQueuePingPong();
+            case "fibers-choice-4" -> fiberChoice(4);
+            default -> throw new IllegalArgumentException("unknown scenario " + name);
+        };
+    }
+
+    /** Channel ping-pong between two fibers; with 2 schedulers the partner starts on the peer. */
+    static Scenario fiberPingPong(int parallelism) {
+        return new InFibers(parallelism, here -> {
+            Channel<Integer> ping = new Channel<>();
+            Channel<Integer> pong = new Channel<>();
+            Scheduler target = parallelism == 1 ? here : here.remotePeers().get(0);
+            Fibers.spawn(() -> {
+                for (;;) {
+                    pong.put(ping.get());
+                }
+            }, target, false);
+            return n -> {
+                for (int i = 0; i < n; i++) {
+                    ping.put(MSG);
+                    pong.get();
+                }
+            };
+        });
+    }
+
+    /** A consumer choosing among k channels, each with a sender that is always ready. */
+    static Scenario fiberChoice(int k) {
+        return new InFibers(1, here -> {
+            @SuppressWarnings("unchecked")
+            Operation<Integer>[] gets = new Operation[k];
+            for (int i = 0; i < k; i++) {
+                Channel<Integer> ch = new Channel<>();
+                gets[i] = ch.getOperation();
+                Fibers.spawn(() -> {
+                    for (;;) {
+                        ch.put(MSG);
+                    }
+                });
+            }
+            Operation<Integer> any = Operation.choice(gets);
+            return n -> {
+                for (int i = 0; i < n; i++) {
+                    any.perform();
+                }
+            };
+        });
+    }
+
+    /**
+     * A Fibers.run world on its own platform thread; the init fiber sets up the fibers and then
+     * runs batches on request. Fibers left when it returns are cancelled by Fibers.run.
+     */
+    final class InFibers implements Scenario {
+        private final Channel<Integer> requests = new Channel<>();
+        private final Channel<Integer> replies = new Channel<>();
+        private final Thread runner;
+
+        InFibers(int parallelism, Function<Scheduler, IntConsumer> setup) {
+            runner = Thread.ofPlatform().name("bench-" + parallelism).start(() ->
+                    Fibers.run(RunOptions.builder().parallelism(parallelism).build(), () -> {
+                        IntConsumer batch = setup.apply(Scheduler.current());
+                        for (int n = requests.get(); n >= 0; n = requests.get()) {
+                            batch.accept(n);
+                            replies.put(n);
+                        }
+                        return null;
+                    }));
+        }
+
+        @Override
+        public void run(int n) {
+            requests.put(n);
+            replies.get();
+        }
+
+        @Override
+        public void close() {
+            requests.put(-1);
+            try {
+                runner.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /** SynchronousQueue ping-pong between two virtual threads on the JDK's default scheduler. */
+    final class SyncQueuePingPong implements Scenario {
+        private final SynchronousQueue<Integer> requests = new SynchronousQueue<>();
+        private final SynchronousQueue<Integer> replies = new SynchronousQueue<>();
+        private final SynchronousQueue<Integer> ping = new SynchronousQueue<>();
+        private final SynchronousQueue<Integer> pong = new SynchronousQueue<>();
+        private final Thread driver;
+        private final Thread partner;
+
+        SyncQueuePingPong() {
+            partner = Thread.ofVirtual().start(() -> {
+                try {
+                    for (;;) {
+                        pong.put(ping.take());
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+            driver = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int n = requests.take(); n >= 0; n = requests.take()) {
+                        for (int i = 0; i < n; i++) {
+                            ping.put(MSG);
+                            pong.take();
+                        }
+                        replies.put(n);
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+        }
+
+        @Override
+        public void run(int n) {
+            try {
+                requests.put(n);
+                replies.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                requests.put(-1);
+                driver.join();
+                partner.interrupt();
+                partner.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

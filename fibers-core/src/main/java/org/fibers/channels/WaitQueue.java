@@ -1,0 +1,156 @@
+package org.fibers.channels;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import org.fibers.operations.OpState;
+import org.fibers.operations.Resumer;
+
+/**
+ * A lock-free FIFO of waiters (one direction of a channel): published puts or gets, each an
+ * op-state, a resumer and, for puts, the message.
+ */
+final class WaitQueue {
+    /*
+     * Implementation notes.
+     *
+     * A Michael-Scott queue (PODC 1996) with a dummy head node and a lagging tail, plus lazy
+     * removal of dead nodes. A node is dead once its op-state is SYNCED (it was served, or its
+     * performer chose another branch or withdrew); deadness never reverts. Nodes are never
+     * removed by their own performer: they are
+     *   - popped at the head (CAS head from h to h.next) by any party that finds h.next dead
+     *     or has just served it, the popped node becoming the new dummy;
+     *   - unlinked in the middle by sweep(), which CASes pred.next from a dead node n to n.next,
+     *     and runs every "threshold" enqueues so that a loop of choice(get, timeout) that always
+     *     times out leaves at most about max(64, live waiters) dead nodes behind.
+     *
+     * Why unlinking is safe without marking: next pointers only ever point to nodes appended
+     * later, and unlinking only skips a dead node, so every live node stays reachable from every
+     * node appended before it, attached or not. A concurrent unlink may re-attach ("resurrect")
+     * a dead node; that is benign, a later sweep or pop removes it. A node whose next is null is
+     * never unlinked, so appends (CAS of the last node's next from null) always land in the
+     * list, and a lagging head or tail that points at a detached node still leads forward to it.
+     *
+     * Memory ordering: next, head and tail are volatile (CAS with VarHandles); a node's fields
+     * other than next are written before the node is published by the CAS of next. The message
+     * field is read and cleared only by the party that moved the node's op-state to SYNCED.
+     */
+
+    /** One published waiter. */
+    static final class Node {
+        /** The performer's op-state; dead once it is SYNCED. */
+        final OpState state;
+        /** Resumes the performer through the branch that published this node. */
+        final Resumer<Object> resume;
+        /** The message of a put; read and cleared by the party that commits this node. */
+        Object message;
+        /** Successor in append order; null only for the last node. */
+        volatile Node next;
+
+        Node(OpState state, Resumer<Object> resume, Object message) {
+            this.state = state;
+            this.resume = resume;
+            this.message = message;
+        }
+    }
+
+    private static final int MIN_SWEEP_PERIOD = 64;
+
+    /*
+     *   head (dummy) -> n1 -> n2 -> ... -> last (next == null)      tail: last, or lagging behind
+     *
+     * A node's life:  appended (op-state W or C: live)
+     *                   --its op-state becomes S--> dead (still linked)
+     *                   --pop at the head (becomes the dummy) or sweep unlink--> detached
+     */
+
+    /** The dummy node; head.next is the oldest waiter (possibly dead). */
+    volatile Node head;
+    /** The last node, or a node before it (lagging); only a hint for enqueue. */
+    private volatile Node tail;
+    /** Enqueues since the last sweep. Benign race: plain, approximate. */
+    private int enqueuesSinceSweep;
+    /** Enqueues between sweeps: max(64, live nodes seen by the last sweep). Plain, approximate. */
+    private int sweepPeriod = MIN_SWEEP_PERIOD;
+
+    WaitQueue() {
+        Node dummy = new Node(null, null, null);
+        head = dummy;
+        tail = dummy;
+    }
+
+    /** Appends {@code node} at the tail; sometimes sweeps dead nodes first. */
+    void enqueue(Node node) {
+        if (++enqueuesSinceSweep >= sweepPeriod) {
+            enqueuesSinceSweep = 0;
+            sweepPeriod = Math.max(MIN_SWEEP_PERIOD, sweep());
+        }
+        for (;;) {
+            Node t = tail;
+            Node next = t.next;
+            if (next == null) {
+                if (NEXT.compareAndSet(t, null, node)) {
+                    TAIL.compareAndSet(this, t, node);   // fails only if someone advanced it already
+                    return;
+                }                                   // lost the race to append: re-read
+            } else {
+                TAIL.compareAndSet(this, t, next);        // tail lags: help it forward
+            }
+        }
+    }
+
+    /** Pops {@code h}'s successor if {@code h} is still the head; true if this call did. */
+    boolean pop(Node h, Node next) {
+        // Fails if another party popped (or the head moved past) already: nothing to do then.
+        return HEAD.compareAndSet(this, h, next);
+    }
+
+    /** Unlinks dead nodes in the middle; returns the number of live nodes seen. */
+    int sweep() {
+        int live = 0;
+        Node p = head;
+        Node n = p.next;
+        while (n != null) {
+            Node after = n.next;
+            if (after != null && n.state.isSynced()) {
+                // Failure means p.next changed (another sweep); either way move on from p.
+                NEXT.compareAndSet(p, n, after);
+                n = p.next;
+                if (n == null) {
+                    break;
+                }
+                continue;
+            }
+            if (!n.state.isSynced()) {
+                live++;
+            }
+            p = n;
+            n = after;
+        }
+        return live;
+    }
+
+    /** Nodes currently linked, live or dead (for tests and monitoring; racy). */
+    int size() {
+        int count = 0;
+        for (Node n = head.next; n != null; n = n.next) {
+            count++;
+        }
+        return count;
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            HEAD = l.findVarHandle(WaitQueue.class, "head", Node.class);
+            TAIL = l.findVarHandle(WaitQueue.class, "tail", Node.class);
+            NEXT = l.findVarHandle(Node.class, "next", Node.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

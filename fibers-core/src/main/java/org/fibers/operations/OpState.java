@@ -1,0 +1,228 @@
+package org.fibers.operations;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The shared state of one blocking {@link Operation#perform() perform}: a word that is
+ * WAITING, CLAIMED or SYNCED, as in the Parallel CML paper (Reppy, Russo, Xiao, ICFP 2009).
+ *
+ * <p>A perform that cannot complete at once allocates exactly one {@code OpState} and hands it,
+ * with a {@link Resumer}, to the {@link BaseOperation#block block} function of every branch.
+ * Whoever completes the perform (a peer, a timer, a signal) must first move this word to SYNCED
+ * with {@link #trySync()} or {@link #commit(OpState, OpState)}, and only if that succeeded call
+ * the branch's {@code Resumer} exactly once. Waiters found SYNCED are stale (another branch won,
+ * or the performer withdrew) and should be dropped.
+ *
+ * <p>This class is low-level API, needed only to write new base operations. All methods are
+ * thread-safe and lock-free; {@link #commit} spins briefly while the other party is CLAIMED.
+ */
+public class OpState {
+    /*
+     * Implementation notes.
+     *
+     * The word has three values. WAITING: the performer is (about to be) parked and any branch
+     * may still win. CLAIMED: the performer itself is in the middle of committing a pair of
+     * op-states (its own and a peer's, see commit) and nobody else may touch it; other parties
+     * spin until it is WAITING or SYNCED again. SYNCED: final, some party won the race; only
+     * that party may deliver a result, once, through a Resumer.
+     *
+     * Only the owner (the performing thread) ever claims its own word, and only while it runs
+     * a block function (the "service" step of channels). So when the owner sits in its park
+     * loop its word is WAITING or SYNCED, and withdrawal on interrupt is a single CAS.
+     *
+     * Pair commits can meet: A holds its own CLAIMED and finds B CLAIMED, while B holds its
+     * own and looks at A. Guile's channels.scm makes both back off and retry, which is fair
+     * but can livelock in principle. Here the tie is broken by rank (the owner thread's id,
+     * unique among live op-states because a thread performs one operation at a time): the
+     * lower rank keeps its claim and waits for the higher one to resolve, the higher rank backs
+     * off to WAITING, waits until the lower one is no longer CLAIMED, then claims again. Waits
+     * only ever point from a lower rank to a higher one, so no cycle of waiting can form.
+     *
+     * A claim is held only by a running thread: nothing parks or yields while holding one
+     * (the wait above only spins). So a party spinning on someone's C (trySync, or a pair commit
+     * waiting for a higher rank) never waits for a fiber that is off its carrier; those spinners
+     * hold nothing and may yield (backoff) to let others run.
+     *
+     * Delivery is separate from the state word: the winner writes winner (plain) then result
+     * (release) and unparks the owner. result == null means "not delivered yet"; a null value
+     * travels as NULL_RESULT.
+     */
+
+    /** Any party may still complete this perform. */
+    static final int WAITING = 0;
+    /** The owner is committing a pair (see {@link #commit}); others wait. */
+    static final int CLAIMED = 1;
+    /** Final: completed by exactly one party, or withdrawn by its owner. */
+    static final int SYNCED = 2;
+
+    /** Outcome of {@link #commit(OpState, OpState)}. */
+    public enum Commit {
+        /** Both states moved to SYNCED by this call: the caller must resume both sides. */
+        COMMITTED,
+        /** The caller's own state was already SYNCED: someone completed it; stop. */
+        MINE_DONE,
+        /** The other state was already SYNCED: drop that waiter and look further. */
+        THEIRS_DONE
+    }
+
+    static final Object NULL_RESULT = new Object();
+    static final Object TAKEN = new Object();
+
+    /*
+     * State diagram (owner = the thread that performs; "any" = peers, timers, signals):
+     *
+     *               owner: CAS W->C to commit a pair
+     *   WAITING  ----------------------------------->  CLAIMED
+     *      |     <-----------------------------------     |
+     *      |       owner: C->W, the peer was gone/busy    |  owner: C->S, the peer's CAS W->S worked
+     *      |                                              v
+     *      +---- any: CAS W->S (commit) ----------->   SYNCED   (final)
+     *      +---- owner: CAS W->S (withdraw, interrupt) ---^
+     */
+    private volatile int state;
+
+    /** The performing thread (a fiber or a platform thread): parked until delivery. */
+    final Thread owner;
+
+    /** Tie-break between two pair commits that meet (see implementation notes). */
+    private final long rank;
+
+    /** Index of the branch that won; written before {@link #result}, read after it. */
+    private int winner;
+
+    /** Raw result of the winning branch; null until delivered, then NULL_RESULT or the value. */
+    private volatile Object result;
+
+    OpState(Thread owner) {
+        this.owner = owner;
+        this.rank = owner.threadId();
+    }
+
+    /** True once this perform is complete (or withdrawn): its waiters are stale. */
+    public final boolean isSynced() {
+        return state == SYNCED;
+    }
+
+    /**
+     * Single-party commit: moves WAITING to SYNCED, waiting while the owner holds CLAIMED.
+     *
+     * @return true if this call won; the caller must then call the branch's {@link Resumer}
+     *         exactly once. False if the perform was already complete (drop the waiter).
+     */
+    public final boolean trySync() {
+        for (int spins = 0; ; spins++) {
+            int s = (int) STATE.compareAndExchange(this, WAITING, SYNCED);
+            if (s == WAITING) {
+                return true;                    // W: we won; we alone deliver
+            }
+            if (s == SYNCED) {
+                return false;                   // S: already performed; stale waiter
+            }
+            backoff(spins);                     // C: owner busy committing a pair; try again
+        }
+    }
+
+    /**
+     * Pair commit, for a performer that is itself published (its own {@code mine} state is
+     * visible to others) and wants to complete a peer's waiter at the same time: claims
+     * {@code mine} first (WAITING to CLAIMED) so no one completes it meanwhile, then moves
+     * {@code theirs} from WAITING to SYNCED, then {@code mine} to SYNCED. Backs off if the peer
+     * is gone. Must be called by the owner of {@code mine} only.
+     */
+    public static Commit commit(OpState mine, OpState theirs) {
+        for (int spins = 0; ; spins++) {
+            if (!STATE.compareAndSet(mine, WAITING, CLAIMED)) {
+                // Only we claim our own word, so it is not C: it is S, someone completed us.
+                return Commit.MINE_DONE;
+            }
+            for (;;) {
+                int t = (int) STATE.compareAndExchange(theirs, WAITING, SYNCED);
+                if (t == WAITING) {
+                    // W: the peer is ours. Nobody could touch our C meanwhile: finish.
+                    STATE.setVolatile(mine, SYNCED);
+                    return Commit.COMMITTED;
+                }
+                if (t == SYNCED) {
+                    // S: the peer already performed; release our claim, let the caller go on.
+                    STATE.setVolatile(mine, WAITING);
+                    return Commit.THEIRS_DONE;
+                }
+                // C: the peer's owner commits a pair of its own right now.
+                if (mine.rank < theirs.rank) {
+                    // Lower rank: keep our claim; the peer backs off or finishes shortly. Spin
+                    // only: a fiber must never yield its carrier while it holds a claim (a
+                    // timer task spinning on our C on that carrier would never let us run).
+                    Thread.onSpinWait();
+                    continue;
+                }
+                // Higher rank: back off to W (a peer may complete us now), wait, claim again.
+                STATE.setVolatile(mine, WAITING);
+                while (theirs.state == CLAIMED) {
+                    backoff(spins++);
+                }
+                break;
+            }
+        }
+    }
+
+    /** Owner only, in its park loop: CAS W->S. True if withdrawn; false if a peer won. */
+    final boolean withdraw() {
+        // The owner is not committing a pair here, so the word is W or S, never C.
+        return STATE.compareAndSet(this, WAITING, SYNCED);
+    }
+
+    /** Called by the winning party only, after it moved the state to SYNCED. */
+    final void deliver(int branch, Object value) {
+        winner = branch;
+        RESULT.setRelease(this, value == null ? NULL_RESULT : value);
+        if (owner != Thread.currentThread()) {
+            LockSupport.unpark(owner);
+        }
+    }
+
+    /** Owner only: the delivered raw result (NULL_RESULT for null), or null if none yet. */
+    final Object result() {
+        return result;
+    }
+
+    /** Owner only, after {@link #result()} returned non-null. */
+    final int winner() {
+        return winner;
+    }
+
+    /** Owner only: drop the reference to the value (a stale queue entry may keep us alive). */
+    final void clearResult() {
+        RESULT.setRelease(this, TAKEN);
+    }
+
+    static void backoff(int spins) {
+        if (spins < 100) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
+        }
+    }
+
+    @Override
+    public String toString() {
+        int s = state;
+        return "OpState[" + (s == WAITING ? "WAITING" : s == CLAIMED ? "CLAIMED" : "SYNCED")
+                + ", " + owner + "]";
+    }
+
+    // VarHandle mechanics
+    private static final VarHandle STATE;
+    private static final VarHandle RESULT;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            STATE = l.findVarHandle(OpState.class, "state", int.class);
+            RESULT = l.findVarHandle(OpState.class, "result", Object.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package org.fibers.operations;
+
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
+import org.fibers.FiberCancelledException;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * The driver of {@link Operation#perform()}: the try phase, the block phase and the park loop.
+ */
+final class Performer {
+    /*
+     * Implementation notes.
+     *
+     * perform(leaves):
+     *   1. try: from a random start, call tryPerform() on each leaf; the first that returns a
+     *      value wins, its wrap is applied, done. Allocation-free.
+     *   2. block: allocate ONE OpState (a SoloState, which is also the resumer, when there is a
+     *      single leaf; otherwise one small Branch resumer per leaf). From the same random start,
+     *      call block(state, resumer) on each leaf, stopping early if the state is already SYNCED
+     *      (a block function or a peer completed us while we were still publishing).
+     *   3. park until a result is delivered. On wake: run the withdraw actions of the leaves that
+     *      lost, signal the nacks of scopes that lost, apply the winner's wrap.
+     *
+     * Cancellation: an interrupt seen in the park loop makes the owner CAS its own state W->S.
+     * If that works, nobody can commit us any more: every waiter we published is now stale, we
+     * run all withdraw actions, fire all nacks and throw FiberCancelledException (interrupt
+     * status stays set). If it fails, a peer committed first and its value is ours: we wait for
+     * the delivery (parked with the status cleared; it follows the peer's CAS at once) and
+     * return normally with the interrupt status set again.
+     * A block function that throws is handled the same way: withdraw, or keep the peer's value.
+     */
+
+    /** Private marker: await() saw an interrupt and withdrew. */
+    private static final Object CANCELLED = new Object();
+
+    private Performer() {
+    }
+
+    static void preemptionPoint() {
+        Scheduler.preemptionPoint();
+    }
+
+    /** Block phase for one leaf, after its try failed. */
+    @SuppressWarnings("unchecked")
+    static <T> T blockOne(BaseOperation<?> base, Function<Object, Object> wrap) {
+        SoloState st = new SoloState(Thread.currentThread());
+        Runnable withdraw = null;
+        try {
+            withdraw = ((BaseOperation<Object>) base).block(st, st);
+        } catch (RuntimeException | Error e) {
+            if (st.withdraw()) {
+                throw e;                        // nothing committed; nothing was published after
+            }                                   // else a peer committed: keep its value
+        }
+        Object raw = await(st);
+        if (raw == CANCELLED) {
+            if (withdraw != null) {
+                withdraw.run();
+            }
+            throw cancelled();
+        }
+        return (T) (wrap == null ? raw : wrap.apply(raw));
+    }
+
+    /** Try phase then, if needed, block phase over {@code n} leaves; {@code flat} has the nacks. */
+    @SuppressWarnings("unchecked")
+    static <T> T performLeaves(BaseOperation<?>[] bases, Function<Object, Object>[] wraps, int n,
+                               Flat flat) {
+        int start = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
+        int k = start;
+        Object r = BaseOperation.NOT_READY;
+        try {
+            for (int i = 0; i < n; i++) {
+                r = bases[k].tryPerform();
+                if (r != BaseOperation.NOT_READY) {
+                    break;
+                }
+                if (++k == n) {
+                    k = 0;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (flat != null) {
+                flat.signalNacksExcept(-1);     // a try function failed: nobody won
+            }
+            throw e;
+        }
+        if (r != BaseOperation.NOT_READY) {
+            return (T) finish(k, r, wraps, flat);
+        }
+        if (n == 1 && flat == null) {
+            return blockOne(bases[0], wraps[0]);
+        }
+        return (T) blockMany(bases, wraps, n, flat, start);
+    }
+
+    /** Perform of a guard, a withNack or a choice containing one: flatten now, then perform. */
+    static <T> T performDynamic(Operation<T> op) {
+        Flat flat = new Flat();
+        try {
+            op.flatten(flat);
+        } catch (RuntimeException | Error e) {
+            flat.signalNacksExcept(-1);         // abandoned before any branch could win
+            throw e;
+        }
+        return performLeaves(flat.bases, flat.wraps, flat.n, flat.hasNacks() ? flat : null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object blockMany(BaseOperation<?>[] bases, Function<Object, Object>[] wraps,
+                                    int n, Flat flat, int start) {
+        OpState st = n == 1 ? new SoloState(Thread.currentThread()) : new OpState(Thread.currentThread());
+        Runnable[] withdraws = null;
+        try {
+            for (int i = 0, k = start; i < n && !st.isSynced(); i++) {
+                Resumer<Object> res = n == 1 ? (SoloState) st : new Branch(st, k);
+                Runnable w = ((BaseOperation<Object>) bases[k]).block(st, res);
+                if (w != null) {
+                    if (withdraws == null) {
+                        withdraws = new Runnable[n];
+                    }
+                    withdraws[k] = w;
+                }
+                if (++k == n) {
+                    k = 0;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            if (st.withdraw()) {
+                runWithdraws(withdraws, -1);
+                if (flat != null) {
+                    flat.signalNacksExcept(-1);
+                }
+                throw e;
+            }                                   // else a peer committed: keep its value
+        }
+        Object raw = await(st);
+        if (raw == CANCELLED) {
+            runWithdraws(withdraws, -1);
+            if (flat != null) {
+                flat.signalNacksExcept(-1);
+            }
+            throw cancelled();
+        }
+        int winner = st.winner();
+        runWithdraws(withdraws, winner);
+        return finish(winner, raw, wraps, flat);
+    }
+
+    private static Object finish(int winner, Object raw, Function<Object, Object>[] wraps, Flat flat) {
+        if (flat != null) {
+            flat.signalNacksExcept(winner);
+        }
+        Function<Object, Object> f = wraps[winner];
+        return f == null ? raw : f.apply(raw);
+    }
+
+    private static void runWithdraws(Runnable[] withdraws, int winner) {
+        if (withdraws != null) {
+            for (int i = 0; i < withdraws.length; i++) {
+                if (i != winner && withdraws[i] != null) {
+                    withdraws[i].run();
+                }
+            }
+        }
+    }
+
+    /** The park loop; returns the raw result, or CANCELLED after withdrawing. */
+    private static Object await(OpState st) {
+        Object r;
+        while ((r = st.result()) == null) {
+            if (st.owner.isInterrupted()) {
+                if (st.withdraw()) {
+                    return CANCELLED;           // W->S by us: nobody can commit us any more
+                }
+                // S already: a peer won the CAS and is delivering; the value must not be lost.
+                // Park without the interrupt status (a set status makes park return at once),
+                // then set it again.
+                while ((r = st.result()) == null) {
+                    Thread.interrupted();
+                    LockSupport.park(st);
+                }
+                st.owner.interrupt();
+                break;
+            }
+            LockSupport.park(st);
+        }
+        st.clearResult();
+        return r == OpState.NULL_RESULT ? null : r;
+    }
+
+    private static FiberCancelledException cancelled() {
+        return new FiberCancelledException("interrupted while blocked in Operation.perform()");
+    }
+
+    /** The op-state of a one-leaf perform doubles as that leaf's resumer: one allocation less. */
+    static final class SoloState extends OpState implements Resumer<Object> {
+        SoloState(Thread owner) {
+            super(owner);
+        }
+
+        @Override
+        public void resume(Object value) {
+            deliver(0, value);
+        }
+    }
+
+    /** The resumer of leaf {@code index} of a many-leaf perform. */
+    static final class Branch implements Resumer<Object> {
+        private final OpState state;
+        private final int index;
+
+        Branch(OpState state, int index) {
+            this.state = state;
+            this.index = index;
+        }
+
+        @Override
+        public void resume(Object value) {
+            state.deliver(index, value);
+        }
+    }
+}

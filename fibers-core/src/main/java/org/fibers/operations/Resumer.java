@@ -1,0 +1,19 @@
+package org.fibers.operations;
+
+/**
+ * Resumes a performer whose operation was completed through one of its branches. Low-level API,
+ * handed to {@link BaseOperation#block block} functions.
+ *
+ * <p>Call {@link #resume} only after moving the perform's {@link OpState} to SYNCED
+ * ({@link OpState#trySync()} or {@link OpState#commit}), and exactly once. It never blocks: it
+ * records the value for the branch and unparks the performer, which applies the branch's wrap
+ * functions in its own thread. Thread-safe; may be called from any thread, including the
+ * performer's own thread while it is still publishing its branches.
+ *
+ * @param <T> the raw result type of the branch (before its wrap functions)
+ */
+@FunctionalInterface
+public interface Resumer<T> {
+    /** Deliver {@code value} (may be null) as the result of this branch and wake the performer. */
+    void resume(T value);
+}

@@ -1,0 +1,232 @@
+package org.fibers.channels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.fibers.Fiber;
+import org.fibers.FiberCancelledException;
+import org.fibers.Fibers;
+import org.fibers.RunOptions;
+import org.fibers.conditions.Condition;
+import org.fibers.operations.Operation;
+import org.fibers.scheduler.Scheduler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Many senders and receivers, fibers on four schedulers and plain threads: every message is
+ * received exactly once. Bounded by message count and by a per-test timeout.
+ */
+class ChannelStressTest {
+    private static final RunOptions FOUR = RunOptions.builder().parallelism(4).build();
+
+    /** Counts deliveries per message id; checks each id [0, n) arrived exactly once. */
+    private static void assertExactlyOnce(AtomicIntegerArray seen, int n, long count, long sum) {
+        assertEquals(n, count, "messages received");
+        assertEquals((long) n * (n - 1) / 2, sum, "sum of message ids");
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "deliveries of message " + i);
+        }
+    }
+
+    @Test
+    @Timeout(60)
+    void manyProducersAndConsumersAcrossFourSchedulersAndPlainThreads() throws Exception {
+        int fiberProducers = 8;
+        int threadProducers = 2;
+        int fiberConsumers = 6;
+        int threadConsumers = 2;
+        int perProducer = 30_000;
+        int total = (fiberProducers + threadProducers) * perProducer;
+        int consumers = fiberConsumers + threadConsumers;
+        Channel<Integer> ch = new Channel<>();
+        AtomicIntegerArray seen = new AtomicIntegerArray(total);
+        LongAdder count = new LongAdder();
+        LongAdder sum = new LongAdder();
+        List<Thread> threads = new ArrayList<>();
+
+        Fibers.run(FOUR, () -> {
+            Scheduler here = Scheduler.current();
+            List<Fiber<Void>> fibers = new ArrayList<>();
+            for (int p = 0; p < fiberProducers + threadProducers; p++) {
+                int base = p * perProducer;
+                Runnable produce = () -> {
+                    for (int k = 0; k < perProducer; k++) {
+                        ch.put(base + k);
+                    }
+                };
+                if (p < fiberProducers) {
+                    fibers.add(Fibers.spawn(produce, here, true));
+                } else {
+                    threads.add(Thread.ofPlatform().start(produce));
+                }
+            }
+            for (int c = 0; c < consumers; c++) {
+                int quota = total / consumers + (c < total % consumers ? 1 : 0);
+                Runnable consume = () -> {
+                    for (int k = 0; k < quota; k++) {
+                        int v = ch.get();
+                        seen.incrementAndGet(v);
+                        count.increment();
+                        sum.add(v);
+                    }
+                };
+                if (c < fiberConsumers) {
+                    fibers.add(Fibers.spawn(consume, here, true));
+                } else {
+                    threads.add(Thread.ofPlatform().start(consume));
+                }
+            }
+            for (Fiber<Void> f : fibers) {
+                f.join();
+            }
+            return null;
+        });
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertExactlyOnce(seen, total, count.sum(), sum.sum());
+    }
+
+    /**
+     * A receiver chooses among K channels, each with a sender that is always ready: every
+     * branch is chosen a fair share of the time, per-channel order holds, and what was sent is
+     * exactly what was received. Senders stop through a condition.
+     */
+    @Test
+    @Timeout(60)
+    void choiceOverKChannelsIsFairAndLosesNothing() {
+        int k = 4;
+        int takes = 40_000;
+        long[][] result = Fibers.run(FOUR, () -> {
+            Scheduler here = Scheduler.current();
+            List<Channel<Integer>> chans = new ArrayList<>();
+            Condition stop = new Condition();
+            long[] sent = new long[k];
+            List<Fiber<Void>> senders = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                Channel<Integer> ch = new Channel<>();
+                chans.add(ch);
+                int idx = i;
+                senders.add(Fibers.spawn(() -> {
+                    for (int n = 0; ; n++) {
+                        boolean delivered = Operation.choice(ch.putOperation(n).wrap(v -> true),
+                                stop.waitOperation().wrap(v -> false)).perform();
+                        if (!delivered) {
+                            return;
+                        }
+                        sent[idx] = n + 1;
+                    }
+                }, here, true));
+            }
+            List<Operation<int[]>> branches = new ArrayList<>();
+            for (int i = 0; i < k; i++) {
+                int idx = i;
+                branches.add(chans.get(i).getOperation().wrap(v -> new int[] {idx, v}));
+            }
+            Operation<int[]> any = Operation.choice(branches);
+            long[] received = new long[k];
+            for (int n = 0; n < takes; n++) {
+                int[] r = any.perform();
+                assertEquals(received[r[0]], r[1], "channel " + r[0] + " in order, nothing skipped");
+                received[r[0]]++;
+            }
+            stop.signal();
+            for (Fiber<Void> f : senders) {
+                f.join();
+            }
+            return new long[][] {sent, received};
+        });
+        long[] sent = result[0];
+        long[] received = result[1];
+        for (int i = 0; i < k; i++) {
+            assertEquals(sent[i], received[i], "channel " + i + ": sent == received");
+            assertTrue(received[i] >= takes / (4 * k), "branch " + i + " chosen " + received[i] + " times");
+        }
+    }
+
+    /**
+     * Senders and receivers are interrupted at random while they wait: a cancelled put delivers
+     * nothing, a cancelled get consumes nothing, so what the puts that returned sent is exactly
+     * what the gets that returned received.
+     */
+    @Test
+    @Timeout(60)
+    void randomInterruptsNeverLoseOrDuplicateMessages() throws Exception {
+        int perProducer = 30_000;
+        int producers = 2;
+        int consumers = 3;
+        int total = producers * perProducer;
+        Channel<Integer> ch = new Channel<>();
+        Condition stop = new Condition();
+        AtomicIntegerArray sent = new AtomicIntegerArray(total);
+        AtomicIntegerArray seen = new AtomicIntegerArray(total);
+        AtomicLong cancellations = new AtomicLong();
+        List<Thread> all = new ArrayList<>();
+        List<Thread> producerThreads = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int base = p * perProducer;
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (int n = 0; n < perProducer; n++) {
+                    try {
+                        ch.put(base + n);
+                        sent.incrementAndGet(base + n);
+                    } catch (FiberCancelledException e) {
+                        Thread.interrupted();
+                        cancellations.incrementAndGet();
+                    }
+                }
+            });
+            producerThreads.add(t);
+            all.add(t);
+        }
+        List<Thread> consumerThreads = new ArrayList<>();
+        for (int c = 0; c < consumers; c++) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                Operation<Integer> getOrStop = Operation.choice(ch.getOperation(), stop.waitOperation().wrap(v -> -1));
+                for (;;) {
+                    try {
+                        int v = getOrStop.perform();
+                        if (v < 0) {
+                            return;
+                        }
+                        seen.incrementAndGet(v);
+                    } catch (FiberCancelledException e) {
+                        Thread.interrupted();
+                        cancellations.incrementAndGet();
+                    }
+                }
+            });
+            consumerThreads.add(t);
+            all.add(t);
+        }
+        Thread interrupter = Thread.ofPlatform().start(() -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            while (producerThreads.stream().anyMatch(Thread::isAlive)) {
+                all.get(rnd.nextInt(all.size())).interrupt();
+                java.util.concurrent.locks.LockSupport.parkNanos(rnd.nextInt(20_000, 200_000));
+            }
+        });
+        for (Thread t : producerThreads) {
+            t.join();
+        }
+        interrupter.join();
+        stop.signal();
+        for (Thread t : consumerThreads) {
+            t.join();
+        }
+        int delivered = 0;
+        for (int i = 0; i < total; i++) {
+            assertEquals(sent.get(i), seen.get(i), "message " + i + ": sent vs received");
+            delivered += sent.get(i);
+        }
+        assertTrue(delivered > total / 2, "most messages got through: " + delivered);
+        assertTrue(cancellations.get() > 0, "some waits were cancelled");
+    }
+}

@@ -10,6 +10,7 @@ import org.fibers.io.poll.EpollSupport;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.ThreadWaiter;
 import org.fibers.io.poll.Waiter;
+import org.fibers.operations.Operation;
 import org.fibers.scheduler.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -151,6 +152,15 @@ public final class FiberServerSocket extends FiberPort {
         } finally {
             waiter.ignoreReadiness(false);
         }
+    }
+
+    /**
+     * An operation that accepts one connection; composes with {@link Operation#choice} (for
+     * example with a timeout). Resource exhaustion and other accept errors are delivered as an
+     * {@link java.io.UncheckedIOException}.
+     */
+    public Operation<FiberSocket> acceptOperation() {
+        return AcceptOperation.of(this);
     }
 
     /** Accepts a pending connection without waiting; null if there is none. */

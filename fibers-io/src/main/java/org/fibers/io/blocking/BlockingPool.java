@@ -12,6 +12,10 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.fibers.FiberCancelledException;
+import org.fibers.operations.BaseOperation;
+import org.fibers.operations.OpState;
+import org.fibers.operations.Operation;
+import org.fibers.operations.Resumer;
 import org.fibers.scheduler.Scheduler;
 
 /**
@@ -102,6 +106,37 @@ public final class BlockingPool {
         return (T) raw;
     }
 
+    /**
+     * An operation that runs {@code work} on this pool each time it is performed (also from a
+     * platform thread, which it blocks), and completes with its result; composes with
+     * {@link Operation#choice}, for example with a timeout. When it loses, its work is
+     * cancelled. A failure surfaces as the exception itself if unchecked, as an
+     * {@link UncheckedIOException} for an {@link IOException}, else as a
+     * {@link CompletionException}.
+     */
+    public <T> Operation<T> operation(Callable<? extends T> work) {
+        Objects.requireNonNull(work, "work");
+        return new Offloaded(this, work).wrap(BlockingPool::unwrap);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T unwrap(Object raw) {
+        if (raw instanceof Failure f) {
+            Throwable t = f.cause;
+            if (t instanceof RuntimeException r) {
+                throw r;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t instanceof IOException io) {
+                throw new UncheckedIOException(io.getMessage(), io);
+            }
+            throw new CompletionException(t);
+        }
+        return (T) raw;
+    }
+
     /** Stops accepting work; running work completes. */
     public void shutdown() {
         executor.shutdown();
@@ -115,6 +150,47 @@ public final class BlockingPool {
 
     /** The work's exception, as a raw result. */
     private record Failure(Throwable cause) {
+    }
+
+    /**
+     * The base operation: nothing to try; blocking submits the work, whose completion commits
+     * the perform; the withdraw action cancels the work.
+     */
+    private static final class Offloaded extends BaseOperation<Object> {
+        private final BlockingPool pool;
+        private final Callable<?> work;
+
+        Offloaded(BlockingPool pool, Callable<?> work) {
+            this.pool = pool;
+            this.work = work;
+        }
+
+        @Override
+        protected Object tryPerform() {
+            return NOT_READY; // the work has not run yet
+        }
+
+        @Override
+        protected Runnable block(OpState state, Resumer<? super Object> resume) {
+            FutureTask<Void> task = new FutureTask<>(() -> {
+                if (state.isSynced()) {
+                    return null; // another branch won before we started: skip the work
+                }
+                Object raw;
+                try {
+                    raw = work.call();
+                } catch (Throwable t) {
+                    raw = new Failure(t);
+                }
+                if (state.trySync()) { // W->S: our result completes the perform
+                    resume.resume(raw);
+                }
+                // else S: lost to another branch or withdrawn; drop the result
+                return null;
+            });
+            pool.executor.execute(task);
+            return () -> task.cancel(true);
+        }
     }
 
     /** One offloaded call: runs the work, records the outcome, resumes the fiber. */

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.OpenOption;
 import java.nio.file.Path;
 import java.util.List;
+import org.fibers.operations.Operation;
 
 /**
  * File reads and writes that never stall a carrier: each call runs on
@@ -20,6 +21,11 @@ public final class FiberFiles {
     /** Any blocking file work: {@code run(() -> Files.size(p))}. */
     public static <T> T run(BlockingPool.BlockingCall<T, IOException> work) throws IOException {
         return BlockingPool.files().call(work);
+    }
+
+    /** File work as an operation (composes with choice); failures as {@link java.io.UncheckedIOException}. */
+    public static <T> Operation<T> operation(BlockingPool.BlockingCall<T, IOException> work) {
+        return BlockingPool.files().operation(work::call);
     }
 
     public static byte[] readAllBytes(Path path) throws IOException {

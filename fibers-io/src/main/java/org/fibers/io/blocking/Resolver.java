@@ -1,7 +1,9 @@
 package org.fibers.io.blocking;
 
+import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import org.fibers.operations.Operation;
 
 /**
  * A thread-pooled address resolver: getaddrinfo runs on {@link BlockingPool#resolver()} while
@@ -21,6 +23,22 @@ public final class Resolver {
             return InetAddress.getAllByName(host);
         }
         return BlockingPool.resolver().call(() -> InetAddress.getAllByName(host));
+    }
+
+    /**
+     * An operation that resolves {@code host}, started anew at each perform; a lookup that
+     * loses a choice (say, against a timeout) is abandoned. A failed lookup surfaces as an
+     * {@link UncheckedIOException} wrapping the {@link UnknownHostException}.
+     */
+    public static Operation<InetAddress[]> resolveOperation(String host) {
+        if (isLiteral(host)) {
+            try {
+                return Operation.always(InetAddress.getAllByName(host));
+            } catch (UnknownHostException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return BlockingPool.resolver().operation(() -> InetAddress.getAllByName(host));
     }
 
     /** True for an IPv4 dotted quad or an IPv6 literal, which InetAddress parses without DNS. */

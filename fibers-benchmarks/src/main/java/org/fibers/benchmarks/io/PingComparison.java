@@ -1,0 +1,254 @@
+package org.fibers.benchmarks.io;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Issue 5's benchmark in one command: {@code PingClient N M} (default 1000 x 1000) against our
+ * fibers ping server, the JDK virtual-thread server and the Netty epoll server. Every server and
+ * every client run is its own JVM, so the server's CPU time comes from the operating system
+ * (user + system, via {@link ProcessHandle.Info#totalCpuDuration()}, i.e. /proc/pid/stat) and
+ * is not mixed with the client's. Client and servers share the machine's cores, which is why
+ * CPU per round trip matters more than round trips per second.
+ *
+ * <p>Each server is started once, warmed up with a shorter client run, then measured in
+ * {@code rounds} interleaved rounds; the table shows medians.
+ *
+ * <pre>
+ * java --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
+ *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--servers fibers,jdk,netty]
+ * </pre>
+ * CLASSPATH must hold fibers-benchmarks and fibers-examples with their dependencies; the child
+ * JVMs get the same class path and flags, run by the same {@code java}.
+ */
+public final class PingComparison {
+    private static final Pattern PORT = Pattern.compile("(?:PORT |listening on \\S*:)(\\d+)");
+    private static final Pattern CLIENT = Pattern.compile("round trips in ([0-9.]+) s, ([0-9.]+) round trips/s");
+
+    /** The servers, by name: main class and extra arguments (port 0 = ephemeral). */
+    private static final Map<String, List<String>> SERVERS = new LinkedHashMap<>();
+
+    static {
+        SERVERS.put("fibers", List.of("org.fibers.examples.ping.PingServer", "0"));
+        SERVERS.put("jdk-vt", List.of(JdkPingServer.class.getName(), "0"));
+        SERVERS.put("netty", List.of(NettyPingServer.class.getName(), "0"));
+    }
+
+    private PingComparison() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int clients = 1000;
+        int requests = 1000;
+        int rounds = 3;
+        List<String> servers = new ArrayList<>(SERVERS.keySet());
+        List<String> positional = new ArrayList<>();
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--servers" -> servers = Arrays.asList(args[++i].split(","));
+                default -> positional.add(args[i]);
+            }
+        }
+        if (positional.size() == 2) {
+            clients = Integer.parseInt(positional.get(0));
+            requests = Integer.parseInt(positional.get(1));
+        } else if (!positional.isEmpty()) {
+            System.err.println("usage: PingComparison [N M] [--rounds R] [--servers fibers,jdk-vt,netty]");
+            System.exit(2);
+        }
+        checkOnClassPath("org.fibers.examples.ping.PingClient");
+
+        System.out.printf(Locale.ROOT, "ping-client %d x %d against %s; %d rounds; %d cores; load average %.2f%n",
+                clients, requests, servers, rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
+        Map<String, Server> running = new LinkedHashMap<>();
+        try {
+            for (String name : servers) {
+                List<String> spec = SERVERS.get(name);
+                if (spec == null) {
+                    throw new IllegalArgumentException("unknown server " + name + "; known: " + SERVERS.keySet());
+                }
+                Server s = Server.start(name, spec);
+                running.put(name, s);
+                Measurement warm = s.measure(clients, Math.max(1, requests / 10));
+                System.out.printf(Locale.ROOT, "  warm-up %-7s %s%n", name, warm);
+            }
+            Map<String, List<Measurement>> results = new LinkedHashMap<>();
+            for (int r = 1; r <= rounds; r++) {
+                for (Server s : running.values()) {
+                    Measurement m = s.measure(clients, requests);
+                    results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(m);
+                    System.out.printf(Locale.ROOT, "  round %d %-7s %s%n", r, s.name, m);
+                }
+            }
+            printTable(results, clients, requests);
+        } finally {
+            for (Server s : running.values()) {
+                s.stop();
+            }
+        }
+    }
+
+    private static void printTable(Map<String, List<Measurement>> results, int clients, int requests) {
+        System.out.println();
+        System.out.printf("%-8s %16s %22s %10s %10s%n", "server", "round trips/s", "server CPU s / 1M RT", "vs netty", "vs jdk-vt");
+        Measurement netty = median(results.get("netty"));
+        Measurement jdk = median(results.get("jdk-vt"));
+        for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
+            Measurement m = median(e.getValue());
+            System.out.printf(Locale.ROOT, "%-8s %16.0f %22.2f %10s %10s%n", e.getKey(), m.roundTripsPerSecond,
+                    m.cpuSecondsPerMillion(), ratio(m, netty), ratio(m, jdk));
+        }
+        System.out.printf("(medians of %d rounds of %d x %d; \"vs\" columns are CPU-per-round-trip ratios)%n",
+                results.values().iterator().next().size(), clients, requests);
+        Measurement ours = results.containsKey("fibers") ? median(results.get("fibers")) : null;
+        if (ours != null && netty != null && jdk != null) {
+            System.out.printf(Locale.ROOT, "targets: CPU/RT <= netty: %s (%.2fx); CPU/RT <= 0.85x jdk-vt: %s (%.2fx); throughput >= netty: %s (%.2fx)%n",
+                    yes(ours.cpuSecondsPerMillion() <= netty.cpuSecondsPerMillion()), ours.cpuSecondsPerMillion() / netty.cpuSecondsPerMillion(),
+                    yes(ours.cpuSecondsPerMillion() <= 0.85 * jdk.cpuSecondsPerMillion()), ours.cpuSecondsPerMillion() / jdk.cpuSecondsPerMillion(),
+                    yes(ours.roundTripsPerSecond >= netty.roundTripsPerSecond), ours.roundTripsPerSecond / netty.roundTripsPerSecond);
+        }
+    }
+
+    private static String yes(boolean b) {
+        return b ? "met" : "MISSED";
+    }
+
+    private static String ratio(Measurement m, Measurement base) {
+        return base == null ? "-" : String.format(Locale.ROOT, "%.2fx", m.cpuSecondsPerMillion() / base.cpuSecondsPerMillion());
+    }
+
+    private static Measurement median(List<Measurement> ms) {
+        if (ms == null || ms.isEmpty()) {
+            return null;
+        }
+        List<Measurement> sorted = new ArrayList<>(ms);
+        sorted.sort((a, b) -> Double.compare(a.cpuSecondsPerMillion(), b.cpuSecondsPerMillion()));
+        Measurement byCpu = sorted.get(sorted.size() / 2);
+        double[] tput = ms.stream().mapToDouble(m -> m.roundTripsPerSecond).sorted().toArray();
+        return new Measurement(byCpu.roundTrips, byCpu.serverCpuNanos, tput[tput.length / 2], byCpu.clientSeconds);
+    }
+
+    private static double loadAverage() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void checkOnClassPath(String className) {
+        try {
+            Class.forName(className, false, PingComparison.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            System.err.println(className + " is not on the class path: run PingComparison with fibers-examples "
+                    + "(and its dependencies) on the class path as well.");
+            System.exit(2);
+        }
+    }
+
+    /** A child JVM running {@code mainClass args...} with this JVM's java, flags and class path. */
+    static ProcessBuilder childJvm(List<String> mainAndArgs) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse("java"));
+        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
+        cmd.add("--enable-native-access=ALL-UNNAMED");
+        cmd.add("-cp");
+        cmd.add(System.getProperty("java.class.path"));
+        cmd.addAll(mainAndArgs);
+        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    }
+
+    /** One client run against one server. */
+    record Measurement(long roundTrips, long serverCpuNanos, double roundTripsPerSecond, double clientSeconds) {
+        double cpuSecondsPerMillion() {
+            return serverCpuNanos / 1e9 / (roundTrips / 1e6);
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%9.0f round trips/s, server CPU %.2f s / 1M round trips (%.2f s CPU for %d)",
+                    roundTripsPerSecond, cpuSecondsPerMillion(), serverCpuNanos / 1e9, roundTrips);
+        }
+    }
+
+    /** A server child process. */
+    private static final class Server {
+        final String name;
+        final Process process;
+        final int port;
+
+        private Server(String name, Process process, int port) {
+            this.name = name;
+            this.process = process;
+            this.port = port;
+        }
+
+        static Server start(String name, List<String> spec) throws IOException {
+            Process p = childJvm(spec).start();
+            BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+            String line;
+            while ((line = out.readLine()) != null) {
+                Matcher m = PORT.matcher(line);
+                if (m.find()) {
+                    drain(out);
+                    return new Server(name, p, Integer.parseInt(m.group(1)));
+                }
+            }
+            p.destroyForcibly();
+            throw new IOException(name + " server exited before saying its port");
+        }
+
+        /** Keeps reading the child's stdout so it never blocks on a full pipe. */
+        private static void drain(BufferedReader out) {
+            Thread t = new Thread(() -> {
+                try {
+                    while (out.readLine() != null) {
+                        // discard
+                    }
+                } catch (IOException ignored) {
+                    // child gone
+                }
+            }, "drain");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        Measurement measure(int clients, int requests) throws Exception {
+            Duration cpu0 = cpu();
+            Process client = childJvm(List.of("org.fibers.examples.ping.PingClient", String.valueOf(clients),
+                    String.valueOf(requests), "127.0.0.1", String.valueOf(port))).start();
+            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!client.waitFor(30, TimeUnit.MINUTES) || client.exitValue() != 0) {
+                throw new IllegalStateException("client against " + name + " failed: " + output);
+            }
+            Duration cpu = cpu().minus(cpu0);
+            Matcher m = CLIENT.matcher(output);
+            if (!m.find()) {
+                throw new IllegalStateException("cannot read the client's result: " + output);
+            }
+            long roundTrips = (long) clients * requests;
+            return new Measurement(roundTrips, cpu.toNanos(), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)));
+        }
+
+        private Duration cpu() {
+            return process.toHandle().info().totalCpuDuration()
+                    .orElseThrow(() -> new IllegalStateException("no CPU time for " + name + " (pid " + process.pid() + ")"));
+        }
+
+        void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,118 @@
+package org.fibers.examples.ping;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+import org.fibers.Fiber;
+import org.fibers.FiberFailedException;
+import org.fibers.Fibers;
+import org.fibers.RunOptions;
+import org.fibers.io.FiberSocket;
+import org.fibers.io.blocking.Resolver;
+import org.fibers.scheduler.Scheduler;
+
+/**
+ * Guile's ping client: N concurrent connections, each making M requests; connection n sends the
+ * line {@code test-n} and checks that the echo is exactly that, one request at a time. Prints
+ * the elapsed time and round trips per second.
+ *
+ * <pre>
+ * PingClient N M [host [port]]        (defaults 127.0.0.1 11211)
+ * </pre>
+ * Exit status 0 when every echo matched, 1 otherwise.
+ */
+public final class PingClient {
+    private PingClient() {
+    }
+
+    /** What a run measured. */
+    public record Result(int clients, int requests, long roundTrips, long nanos, long failures, String firstFailure) {
+        public double roundTripsPerSecond() {
+            return roundTrips * 1e9 / nanos;
+        }
+
+        public double seconds() {
+            return nanos / 1e9;
+        }
+
+        public boolean ok() {
+            return failures == 0 && roundTrips == (long) clients * requests;
+        }
+
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%d clients x %d requests: %d round trips in %.3f s, %.0f round trips/s%s",
+                    clients, requests, roundTrips, seconds(), roundTripsPerSecond(),
+                    failures == 0 ? "" : ", " + failures + " FAILED (first: " + firstFailure + ")");
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2 || args.length > 4) {
+            System.err.println("usage: PingClient N M [host [port]]   (N connections x M requests each)");
+            System.exit(2);
+        }
+        int n = Integer.parseInt(args[0]);
+        int m = Integer.parseInt(args[1]);
+        String host = args.length > 2 ? args[2] : "127.0.0.1";
+        int port = args.length > 3 ? Integer.parseInt(args[3]) : PingServer.DEFAULT_PORT;
+        Result r = run(host, port, n, m, Runtime.getRuntime().availableProcessors());
+        System.out.println(r);
+        System.exit(r.ok() ? 0 : 1);
+    }
+
+    /** Runs the test in its own Fibers.run on the calling thread. */
+    public static Result run(String host, int port, int clients, int requests, int parallelism) {
+        return Fibers.run(RunOptions.builder().parallelism(parallelism).build(), () -> {
+            // Resolve once, before spawning the clients (Guile's client notes that getaddrinfo
+            // blocks); ours runs on the resolver's thread pool anyway.
+            InetAddress address = Resolver.resolve(host)[0];
+            InetSocketAddress server = new InetSocketAddress(address, port);
+            Scheduler here = Scheduler.current();
+            AtomicLong failures = new AtomicLong();
+            long start = System.nanoTime();
+            List<Fiber<Long>> fibers = new ArrayList<>(clients);
+            for (int i = 0; i < clients; i++) {
+                int id = i;
+                fibers.add(Fibers.spawn(() -> clientLoop(server, id, requests), here, true));
+            }
+            long roundTrips = 0;
+            String firstFailure = null;
+            for (Fiber<Long> f : fibers) {
+                try {
+                    roundTrips += f.join();
+                } catch (FiberFailedException e) {
+                    failures.incrementAndGet();
+                    if (firstFailure == null) {
+                        firstFailure = String.valueOf(e.getCause());
+                    }
+                }
+            }
+            return new Result(clients, requests, roundTrips, System.nanoTime() - start, failures.get(), firstFailure);
+        });
+    }
+
+    /** Guile's client-loop: M requests of "test-n", each echo checked. Returns the round trips made. */
+    static long clientLoop(InetSocketAddress server, int n, int requests) throws IOException {
+        String test = "test-" + n;
+        byte[] request = (test + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] expected = test.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] response = new byte[Math.max(512, expected.length)];
+        try (FiberSocket s = FiberSocket.connect(server)) {
+            for (int m = 0; m < requests; m++) {
+                s.write(request);
+                s.flush();
+                int len = s.readLine(response);
+                if (len != expected.length || !java.util.Arrays.equals(response, 0, len, expected, 0, len)) {
+                    throw new IOException("Bad response: " + (len < 0 ? "end of stream"
+                            : new String(response, 0, len, java.nio.charset.StandardCharsets.UTF_8)) + " (expected " + test + ")");
+                }
+            }
+            return requests;
+        }
+    }
+}

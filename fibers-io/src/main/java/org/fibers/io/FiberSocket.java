@@ -48,8 +48,8 @@ public final class FiberSocket extends FiberPort {
         super(new PolledFd(socket));
         this.socket = socket;
         this.remote = remote;
-        this.in = new SocketReader(this, pfd, DEFAULT_BUFFER_SIZE);
-        this.out = new SocketWriter(pfd, DEFAULT_BUFFER_SIZE);
+        this.in = new SocketReader(this, socket, pfd, DEFAULT_BUFFER_SIZE);
+        this.out = new SocketWriter(socket, pfd, DEFAULT_BUFFER_SIZE);
     }
 
     /** Wraps a descriptor returned by accept(2), with TCP_NODELAY on. */

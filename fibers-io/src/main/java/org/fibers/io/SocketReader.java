@@ -1,6 +1,6 @@
 package org.fibers.io;
 
-import io.netty.channel.unix.FileDescriptor;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -40,7 +40,8 @@ final class SocketReader {
      * other re-arms, and the CAS on timerArmed lets only one of them do it.
      */
 
-    private final FiberSocket socket;
+    private final FiberSocket owner;
+    private final Socket socket;
     private final PolledFd pfd;
     private final ThreadWaiter waiter = new ThreadWaiter();
     private final int bufferSize;
@@ -70,7 +71,8 @@ final class SocketReader {
     /** Times a read had to wait; reader thread only (racy elsewhere), for tests and introspection. */
     private int waits;
 
-    SocketReader(FiberSocket socket, PolledFd pfd, int bufferSize) {
+    SocketReader(FiberSocket owner, Socket socket, PolledFd pfd, int bufferSize) {
+        this.owner = owner;
         this.socket = socket;
         this.pfd = pfd;
         this.bufferSize = bufferSize;
@@ -215,8 +217,7 @@ final class SocketReader {
             throw IoErrors.closed();
         }
         try {
-            FileDescriptor fd = pfd.fd();
-            return fd.read(b, from, to);
+            return socket.recv(b, from, to); // recvfrom(2): skips the VFS layer read(2) goes through
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {
@@ -256,7 +257,7 @@ final class SocketReader {
             throw IoErrors.closedWhileWaiting();
         }
         if (r == Waiter.TIMED_OUT) {
-            throw new SocketTimeoutException("no data from " + socket.describePeer() + " for "
+            throw new SocketTimeoutException("no data from " + owner.describePeer() + " for "
                     + timeout / 1_000_000 + " ms");
         }
     }

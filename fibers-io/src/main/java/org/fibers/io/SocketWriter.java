@@ -1,5 +1,6 @@
 package org.fibers.io;
 
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import org.fibers.io.poll.PolledFd;
@@ -12,6 +13,7 @@ import org.fibers.io.poll.Waiter;
  * writing fiber at a time.
  */
 final class SocketWriter {
+    private final Socket socket;
     private final PolledFd pfd;
     private final ThreadWaiter waiter = new ThreadWaiter();
     private final int bufferSize;
@@ -22,7 +24,8 @@ final class SocketWriter {
     /** Times a flush had to wait for the send buffer; writer thread only, for tests and introspection. */
     private int waits;
 
-    SocketWriter(PolledFd pfd, int bufferSize) {
+    SocketWriter(Socket socket, PolledFd pfd, int bufferSize) {
+        this.socket = socket;
         this.pfd = pfd;
         this.bufferSize = bufferSize;
     }
@@ -99,7 +102,7 @@ final class SocketWriter {
             throw IoErrors.closed();
         }
         try {
-            return pfd.fd().write(buf, from, to);
+            return socket.send(buf, from, to); // sendto(2): skips the VFS layer write(2) goes through
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {

@@ -53,7 +53,9 @@ public final class PolledFd extends EpollPoller.Job {
      *
      * The lock. A tiny spin lock guards the waiter lists and the registration fields. Holders
      * never park and never take another fd's lock; critical sections are a few field writes plus
-     * the waiters' fired() callbacks (an unpark, a schedule, an op-state CAS). Event delivery on
+     * the fired() callbacks of operation and task waiters (an op-state CAS, a schedule). Parked
+     * threads (the common case: a fiber in a socket read) are unparked after the lock is
+     * released. Event delivery on
      * the carrier reads the list heads without the lock first, so an event nobody waits for
      * costs one volatile increment and two volatile reads.
      *
@@ -223,6 +225,7 @@ public final class PolledFd extends EpollPoller.Job {
             // a system call started or ended meanwhile: read the word again
         }
         Handle h;
+        Object wake;
         lock();
         try {
             h = handle;
@@ -232,11 +235,11 @@ public final class PolledFd extends EpollPoller.Job {
             regState = CLOSED;
             handle = null;
             home = null;
-            fireAll(READ, Waiter.CLOSED);
-            fireAll(WRITE, Waiter.CLOSED);
+            wake = fireAll(WRITE, Waiter.CLOSED, fireAll(READ, Waiter.CLOSED, null));
         } finally {
             unlock();
         }
+        unparkAll(wake);
         if (h != null) {
             // Netty marks it cancelled at once and runs the rest on the home carrier.
             h.registration.cancel();
@@ -361,18 +364,19 @@ public final class PolledFd extends EpollPoller.Job {
      * identified by {@code token}. Any thread (timer tasks).
      */
     public boolean expire(Waiter w, long token) {
+        Object wake;
         lock();
         try {
             if (w.state != Waiter.WAITING || w.owner != this || w.token != token) {
                 return false; // that wait is over; a later wait of the same waiter is not ours
             }
             remove(w);
-            w.state = Waiter.TIMED_OUT;
-            w.fired(Waiter.TIMED_OUT);
-            return true;
+            wake = fire(w, Waiter.TIMED_OUT, null);
         } finally {
             unlock();
         }
+        unparkAll(wake);
+        return true;
     }
 
     /** Number of linked waiters of {@code direction} (stale ones included). For tests and introspection. */
@@ -458,6 +462,7 @@ public final class PolledFd extends EpollPoller.Job {
 
     private void unpollable(EpollPoller p, Exception e) {
         LOG.debug("fd {} cannot be polled by epoll; treating it as always ready", fd.intValue(), e);
+        Object wake;
         lock();
         try {
             if (regState != PENDING || home != p) {
@@ -465,11 +470,11 @@ public final class PolledFd extends EpollPoller.Job {
             }
             regState = UNPOLLABLE;
             home = null;
-            fireAll(READ, Waiter.READY);
-            fireAll(WRITE, Waiter.READY);
+            wake = fireAll(WRITE, Waiter.READY, fireAll(READ, Waiter.READY, null));
         } finally {
             unlock();
         }
+        unparkAll(wake);
     }
 
     private void updateInterest(Handle h, int req) {
@@ -514,16 +519,17 @@ public final class PolledFd extends EpollPoller.Job {
             return;
         }
         boolean disarm = false;
+        Object wake = null;
         lock();
         try {
             if (handle != h) {
                 return; // stale event of a registration that was closed or replaced
             }
             if (wakeReaders) {
-                fireAll(READ, Waiter.READY);
+                wake = fireAll(READ, Waiter.READY, null);
             }
             if (wakeWriters) {
-                fireAll(WRITE, Waiter.READY);
+                wake = fireAll(WRITE, Waiter.READY, wake);
             } else if (outEvent && writeHead == null && armed == BASE_OUT_OPS) {
                 // Writable and nobody wants to write: stop EPOLLOUT, so events stop carrying it.
                 armed = BASE_OPS;
@@ -532,6 +538,7 @@ public final class PolledFd extends EpollPoller.Job {
         } finally {
             unlock();
         }
+        unparkAll(wake);
         if (disarm) {
             h.registration.submit(BASE_OPS);
         }
@@ -539,6 +546,7 @@ public final class PolledFd extends EpollPoller.Job {
 
     /** The home poller is being destroyed: forget the registration, wake everyone to retry. */
     private void pollerGone(EpollPoller p) {
+        Object wake;
         lock();
         try {
             if (home != p || regState == CLOSED) {
@@ -552,11 +560,11 @@ public final class PolledFd extends EpollPoller.Job {
             handle = null;
             armed = null;
             requests = 0;
-            fireAll(READ, Waiter.READY);
-            fireAll(WRITE, Waiter.READY);
+            wake = fireAll(WRITE, Waiter.READY, fireAll(READ, Waiter.READY, null));
         } finally {
             unlock();
         }
+        unparkAll(wake);
     }
 
     // ------------------------------------------------------------------ lists (under the lock)
@@ -640,8 +648,11 @@ public final class PolledFd extends EpollPoller.Job {
     /**
      * Fires every waiter of {@code direction}. The list is detached first, so a waiter that asks
      * to stay (takes() returned false) is appended again without being fired twice.
+     *
+     * @param wake threads to unpark once the lock is released, gathered so far (see fire)
+     * @return {@code wake} plus the threads of the thread waiters fired here
      */
-    private void fireAll(int direction, int outcome) {
+    private Object fireAll(int direction, int outcome, Object wake) {
         Waiter w;
         if (direction == READ) {
             w = readHead;
@@ -666,8 +677,7 @@ public final class PolledFd extends EpollPoller.Job {
                 try {
                     take = outcome != Waiter.READY || w.takes(outcome);
                     if (take) {
-                        w.state = outcome;
-                        w.fired(outcome);
+                        wake = fire(w, outcome, wake);
                     }
                 } catch (RuntimeException | Error e) {
                     LOG.error("waiter {} failed while being woken", w, e);
@@ -679,23 +689,63 @@ public final class PolledFd extends EpollPoller.Job {
             }
             w = n;
         }
+        return wake;
+    }
+
+    /**
+     * Sets the outcome of an unlinked waiter. A thread waiter's thread is added to {@code wake}
+     * and unparked only after the lock is released, so that the lock is never held across an
+     * unpark (which may submit to another scheduler and write its eventfd); an unpark that comes
+     * after the thread already went on is merely spurious. Other waiters are fired here.
+     */
+    private static Object fire(Waiter w, int outcome, Object wake) {
+        w.state = outcome;
+        Thread t = w instanceof ThreadWaiter tw ? tw.thread() : null;
+        if (t == null) {
+            w.fired(outcome);
+            return wake;
+        }
+        if (wake == null) {
+            return t;
+        }
+        @SuppressWarnings("unchecked")
+        java.util.ArrayList<Thread> list = wake instanceof java.util.ArrayList<?> l
+                ? (java.util.ArrayList<Thread>) l : new java.util.ArrayList<>(java.util.List.of((Thread) wake));
+        list.add(t);
+        return list;
+    }
+
+    private static void unparkAll(Object wake) {
+        if (wake instanceof Thread t) {
+            java.util.concurrent.locks.LockSupport.unpark(t);
+        } else if (wake != null) {
+            for (Object t : (java.util.ArrayList<?>) wake) {
+                java.util.concurrent.locks.LockSupport.unpark((Thread) t);
+            }
+        }
     }
 
     private void lock() {
         if (!LOCK.compareAndSet(this, 0, 1)) {
-            lockSlow(); // held: spin, then yield
+            lockSlow(); // held: spin
         }
     }
 
+    /**
+     * Spins: holders keep the lock for a few field writes and never park. Only after a long spin
+     * (the holder's OS thread was probably descheduled) does it yield; a fiber that yields is
+     * queued behind every runnable fiber of its scheduler, which costs far more than the spin.
+     */
     private void lockSlow() {
         for (int spins = 0; ; spins++) {
             if (lock == 0 && LOCK.compareAndSet(this, 0, 1)) {
                 return; // acquired
             }
-            if (spins < 64) {
+            if (spins < 20_000) {
                 Thread.onSpinWait();
             } else {
-                Thread.yield(); // the holder may be descheduled; let it run
+                Thread.yield();
+                spins = 0;
             }
         }
     }

@@ -28,6 +28,11 @@ public final class ThreadWaiter extends Waiter {
         return outcome != READY || !ignoreReady;
     }
 
+    /** The parked thread; PolledFd unparks it after releasing its lock. */
+    Thread thread() {
+        return thread;
+    }
+
     @Override
     protected void fired(int outcome) {
         LockSupport.unpark(thread);

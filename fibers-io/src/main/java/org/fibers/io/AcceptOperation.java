@@ -20,6 +20,14 @@ import org.fibers.operations.Resumer;
  * the server socket's stash for the next accept, never lost.
  */
 final class AcceptOperation extends BaseOperation<Object> {
+    /*
+     * Implementation notes. The waiter's takes() runs under the fd's lock when an edge fires
+     * it: it calls accept4(2) (nonblocking) and keeps the result; no connection means "stay
+     * linked". fired() then commits with trySync(): W->S delivers the socket (or the error);
+     * S means the perform completed elsewhere, and a socket already accepted goes to the
+     * server's stash, which tryAccept() empties first. A stale waiter (perform already S) takes
+     * the event without accepting, so nothing is taken from the backlog on its behalf.
+     */
     private final FiberServerSocket server;
 
     private AcceptOperation(FiberServerSocket server) {

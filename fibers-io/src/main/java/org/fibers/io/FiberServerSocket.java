@@ -26,6 +26,14 @@ import org.slf4j.LoggerFactory;
  * spins nor fails. {@link #acceptOperation()} instead reports the error to its performer.
  */
 public final class FiberServerSocket extends FiberPort {
+    /*
+     * Implementation notes. Acceptors share the listening fd's reader list: each accept() call
+     * has its own ThreadWaiter (several fibers may accept at once), reads the readiness
+     * sequence before accept4(2) and waits for it to move when the backlog was empty. Under
+     * descriptor exhaustion the waiter ignores readiness (new connections cannot be accepted
+     * either) and only its back-off timer or close() ends the wait. The stash is a lock-free
+     * queue of sockets accepted by operations that lost their choice.
+     */
     private static final Logger LOG = LoggerFactory.getLogger(FiberServerSocket.class);
     /** Guile's ping server listens with this backlog. */
     public static final int DEFAULT_BACKLOG = 1024;
@@ -36,7 +44,10 @@ public final class FiberServerSocket extends FiberPort {
     private final InetSocketAddress local;
     /** Connections accepted by an accept operation that lost its choice; handed out first. */
     private final ConcurrentLinkedQueue<FiberSocket> stash = new ConcurrentLinkedQueue<>();
-    /** True while accept is backing off for lack of descriptors (for the once-per-episode log). */
+    /**
+     * Accept is backing off for lack of descriptors (for the once-per-episode log; racy by design).
+     * <pre>  false --accept fails with EMFILE/ENFILE--> true --an accept succeeds--> false </pre>
+     */
     private volatile boolean exhausted;
 
     private FiberServerSocket(LinuxSocket socket) throws IOException {

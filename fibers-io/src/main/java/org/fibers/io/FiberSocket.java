@@ -33,6 +33,15 @@ import org.fibers.scheduler.Scheduler;
  * {@link org.fibers.FiberCancelledException}.
  */
 public final class FiberSocket extends FiberPort {
+    /*
+     * Implementation notes. The input side (SocketReader) and output side (SocketWriter) each
+     * belong to one fiber at a time and share nothing but the PolledFd, whose reader and writer
+     * lists are separate; so a reader and a writer never contend except on the fd's short lock.
+     * Every system call runs between pfd.acquire() and pfd.release(), so close() from another
+     * thread never lets a call reach a recycled descriptor number. A read that would block
+     * costs no system call at all when an edge-triggered short read already proved the socket
+     * empty (see SocketReader); a flush that fills the send buffer waits for the EPOLLOUT edge.
+     */
     /** Default size of each of the two buffers. */
     public static final int DEFAULT_BUFFER_SIZE = 8192;
     /** Default limit of {@link #readLine()}. */

@@ -19,6 +19,15 @@ import org.fibers.operations.Resumer;
  * {@code choice(readable, timeout)} leaves nothing behind.
  */
 final class ReadinessOperation extends BaseOperation<Object> {
+    /*
+     * Implementation notes. One OpWaiter per blocking perform, linked into the fd's reader or
+     * writer list with a poke. Whoever fires it (the home carrier on an event, close() on any
+     * thread, the poller going away) does so under the fd's lock and completes the perform with
+     * OpState.trySync(): W->S means this readiness wins; S means another branch won or the
+     * performer withdrew, and the waiter is simply dropped. Perform runs the waiter's run()
+     * (withdraw) when another branch wins, so it leaves the list at once; PolledFd's pruning of
+     * stale waiters is the backstop for any other path.
+     */
     /** Raw result for "the port is closed". */
     static final Object CLOSED = new Object();
 

@@ -59,7 +59,10 @@ final class SocketReader {
 
     /** Read timeout in nanoseconds, 0 for none. */
     private volatile long timeoutNanos;
-    /** Token (start time) of the read waiting now, or 0. */
+    /**
+     * Token (start time) of the read waiting now, or 0; read by the idle timer.
+     * <pre>  0 --a read starts waiting--> token --that wait ends--> 0 </pre>
+     */
     private volatile long waitingSince;
     private long lastToken;
     /**

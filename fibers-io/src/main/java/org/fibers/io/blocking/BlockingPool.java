@@ -28,6 +28,16 @@ import org.fibers.scheduler.Scheduler;
  * (its pool thread interrupted if it has started) and its result dropped. Thread-safe.
  */
 public final class BlockingPool {
+    /*
+     * Implementation notes. call() from a fiber suspends it with Scheduler.suspendCurrentTask:
+     * the work goes to the pool inside the after-suspend callback, and the pool thread records
+     * the outcome, then runs the resume handle (which publishes it with a volatile write and
+     * unparks the fiber). The work is a FutureTask, so cancelling it (the fiber was cancelled)
+     * interrupts the pool thread only while that very work runs. operation() is a base
+     * operation whose block function submits the work; the work commits with trySync(): W->S
+     * delivers its result, S (the perform completed elsewhere or was withdrawn) drops it, and a
+     * work item that finds the perform already S before starting skips the work altogether.
+     */
     private static final int CPUS = Runtime.getRuntime().availableProcessors();
     private static final BlockingPool FILES =
             new BlockingPool("fibers-files", Integer.getInteger("fibers.io.fileThreads", Math.max(4, 2 * CPUS)));

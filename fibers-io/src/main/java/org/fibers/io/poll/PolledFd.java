@@ -55,14 +55,14 @@ public final class PolledFd extends EpollPoller.Job {
      * never park and never take another fd's lock; critical sections are a few field writes plus
      * the fired() callbacks of operation and task waiters (an op-state CAS, a schedule). Parked
      * threads (the common case: a fiber in a socket read) are unparked after the lock is
-     * released. Event delivery on
-     * the carrier reads the list heads without the lock first, so an event nobody waits for
-     * costs one volatile increment and two volatile reads.
+     * released. Event delivery on the carrier reads the list heads without the lock first, so
+     * an event nobody waits for costs one volatile increment and two volatile reads.
      *
-     * Lifetime. The use word counts system calls in flight (acquire/release around each) and
-     * has a CLOSED bit; the descriptor is closed by close() when nothing is in flight, else by
-     * the last release(). So a concurrent close can never make an in-flight call hit a reused
-     * fd number.
+     * Lifetime. The use word counts references (system calls in flight, acquire/release around
+     * each, plus close() while it runs) and has a CLOSED bit; whoever drops the last reference
+     * after CLOSED is set closes the descriptor. So a concurrent close can never make an
+     * in-flight call hit a reused fd number, and the descriptor (and its number) stays ours
+     * until Netty has marked the registration cancelled.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(PolledFd.class);

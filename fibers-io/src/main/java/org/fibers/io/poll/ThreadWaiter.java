@@ -8,6 +8,14 @@ import org.fibers.FiberCancelledException;
  * Sockets keep one per direction and reuse it for every wait.
  */
 public final class ThreadWaiter extends Waiter {
+    /*
+     * Implementation notes. The owner links the waiter (PolledFd.await) and polls its volatile
+     * state in a park loop; whoever fires it sets the state under the fd's lock and unparks the
+     * owner afterwards. An unpark may therefore arrive late, after the owner already moved on
+     * to a later wait with the same waiter: that is a spurious wake-up, which every park loop
+     * here tolerates (it re-reads the state). Interrupts are checked before each park, so a
+     * cancelled fiber withdraws at once even if its unpark permit was consumed.
+     */
     /** The thread to unpark; written before linking. */
     private Thread thread;
     /** While true, readiness events leave this waiter linked: only close and its timer end the wait. */
@@ -33,6 +41,7 @@ public final class ThreadWaiter extends Waiter {
         return thread;
     }
 
+    /** PolledFd unparks thread waiters itself after releasing its lock; this serves any other caller. */
     @Override
     protected void fired(int outcome) {
         LockSupport.unpark(thread);

@@ -46,8 +46,13 @@ final class SocketReader {
     private final ThreadWaiter waiter = new ThreadWaiter();
     private final int bufferSize;
 
-    /** Direct buffer, allocated on first read; bytes [pos, lim) are unread. */
-    private ByteBuffer buf;
+    /**
+     * Received bytes [pos, lim) not consumed yet. Each recv(2) lands in the direct staging
+     * buffer and is copied here in one bulk copy, so that line scanning and copies out are
+     * plain array code. Both are allocated on the first read.
+     */
+    private byte[] bytes;
+    private ByteBuffer staging;
     private int pos;
     private int lim;
     private boolean eof;
@@ -106,7 +111,7 @@ final class SocketReader {
             return -1;
         }
         int n = Math.min(len, lim - pos);
-        buf.get(pos, dst, off, n);
+        System.arraycopy(bytes, pos, dst, off, n);
         pos += n;
         return n;
     }
@@ -119,7 +124,7 @@ final class SocketReader {
             return -1;
         }
         int n = Math.min(dst.remaining(), lim - pos);
-        dst.put(buf.slice(pos, n));
+        dst.put(bytes, pos, n);
         pos += n;
         return n;
     }
@@ -128,7 +133,7 @@ final class SocketReader {
         if (pos == lim && fill() < 0) {
             return -1;
         }
-        return buf.get(pos++) & 0xff;
+        return bytes[pos++] & 0xff;
     }
 
     /**
@@ -143,8 +148,8 @@ final class SocketReader {
         for (;;) {
             int i = pos;
             int end = lim;
-            ByteBuffer b = buf;
-            while (i < end && b.get(i) != '\n') {
+            byte[] b = bytes;
+            while (i < end && b[i] != '\n') {
                 i++;
             }
             int len = i - pos;
@@ -156,7 +161,7 @@ final class SocketReader {
                 if (n + len > line.length) {
                     line = java.util.Arrays.copyOf(line, Math.min(Math.max(2 * line.length, n + len), Math.max(max, 1)));
                 }
-                b.get(pos, line, n, len);
+                System.arraycopy(b, pos, line, n, len);
                 n += len;
             }
             if (i < end) {
@@ -180,25 +185,24 @@ final class SocketReader {
         if (eof) {
             return -1;
         }
-        ByteBuffer b = buf;
-        if (b == null) {
-            b = buf = ByteBuffer.allocateDirect(bufferSize);
+        if (bytes == null) {
+            bytes = new byte[bufferSize];
+            staging = ByteBuffer.allocateDirect(bufferSize);
         }
         if (pos == lim) {
             pos = lim = 0;
-        } else if (lim == b.capacity()) {
-            b.limit(lim).position(pos);
-            b.compact(); // moves the unread bytes to the front
-            lim = b.position();
+        } else if (lim == bytes.length) {
+            System.arraycopy(bytes, pos, bytes, 0, lim - pos); // compact
+            lim -= pos;
             pos = 0;
-            b.clear();
         }
         for (;;) {
             int seq = pfd.seq(PolledFd.READ);
             if (!drained || seq != drainedSeq || pfd.hungUp()) {
-                int space = b.capacity() - lim;
-                int n = readOnce(b, lim, b.capacity());
+                int space = bytes.length - lim;
+                int n = readOnce(staging, space);
                 if (n > 0) {
+                    staging.get(0, bytes, lim, n);
                     lim += n;
                     drained = n < space;
                     drainedSeq = seq;
@@ -215,12 +219,12 @@ final class SocketReader {
         }
     }
 
-    private int readOnce(ByteBuffer b, int from, int to) throws IOException {
+    private int readOnce(ByteBuffer b, int len) throws IOException {
         if (!pfd.acquire()) {
             throw IoErrors.closed();
         }
         try {
-            return socket.recv(b, from, to); // recvfrom(2): skips the VFS layer read(2) goes through
+            return socket.recv(b, 0, len); // recvfrom(2): skips the VFS layer read(2) goes through
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {

@@ -1,13 +1,9 @@
 package org.fibers.io.poll;
 
-import io.netty.channel.IoEvent;
 import io.netty.channel.IoRegistration;
-import io.netty.channel.epoll.EpollIoEvent;
-import io.netty.channel.epoll.EpollIoHandle;
 import io.netty.channel.epoll.EpollIoOps;
 import io.netty.channel.epoll.Native;
 import io.netty.channel.unix.FileDescriptor;
-import java.io.IOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.fibers.scheduler.Scheduler;
@@ -58,11 +54,11 @@ public final class PolledFd extends EpollPoller.Job {
      * released. Event delivery on the carrier reads the list heads without the lock first, so
      * an event nobody waits for costs one volatile increment and two volatile reads.
      *
-     * Lifetime. The use word counts references (system calls in flight, acquire/release around
-     * each, plus close() while it runs) and has a CLOSED bit; whoever drops the last reference
-     * after CLOSED is set closes the descriptor. So a concurrent close can never make an
-     * in-flight call hit a reused fd number, and the descriptor (and its number) stays ours
-     * until Netty has marked the registration cancelled.
+     * Lifetime. Every system call on the fd runs between acquire() and release(), and close()
+     * holds a reference of its own while it works (FdLifetime); the descriptor is closed by
+     * whoever drops the last reference. So a concurrent close can never make an in-flight call
+     * hit a reused fd number, and the number stays ours until Netty has marked the registration
+     * cancelled. The waiter lists and their firing live in WaiterList.
      */
 
     private static final Logger LOG = LoggerFactory.getLogger(PolledFd.class);
@@ -107,7 +103,7 @@ public final class PolledFd extends EpollPoller.Job {
     /** The poller the fd is (being) registered with, under the lock; null when unregistered. */
     private EpollPoller home;
     /** The live registration's handle, under the lock; null unless REGISTERED. */
-    private Handle handle;
+    private FdHandle handle;
     /** Interest set in the kernel (BASE_OPS or BASE_OUT_OPS); changed by the home carrier under the lock. */
     private EpollIoOps armed;
 
@@ -122,35 +118,20 @@ public final class PolledFd extends EpollPoller.Job {
     private volatile int readSeq;
     private volatile int writeSeq;
 
-    /** Waiter lists; heads are volatile for the carrier's unlocked emptiness check. */
-    private volatile Waiter readHead;
-    private volatile Waiter writeHead;
-    private Waiter readTail;
-    private Waiter writeTail;
-    private int readCount;
-    private int writeCount;
-    /** List length at which link() next drops stale waiters (amortised O(1)). */
-    private int pruneAt = PRUNE_MIN;
-    private static final int PRUNE_MIN = 32;
+    /** The waiters of each direction; under the lock (isEmpty() excepted, see WaiterList). */
+    private final WaiterList readers = new WaiterList();
+    private final WaiterList writers = new WaiterList();
 
     /** 0 free, 1 held. */
     private volatile int lock;
 
-    /*
-     * Use word: CLOSED_BIT | number of references (system calls in flight, plus close() itself
-     * while it runs).
-     *   open, n --acquire--> n+1 --release--> n
-     *   open, n --close()--> CLOSED|n+1 --close() done--> CLOSED|n ...
-     *   the release() that leaves CLOSED|0 closes the descriptor
-     */
-    private static final int CLOSED_BIT = 1 << 30;
-    private volatile int use;
-
     private final FileDescriptor fd;
+    private final FdLifetime life;
 
     /** Wraps {@code fd}, which must be nonblocking. The record owns it from now on. */
     public PolledFd(FileDescriptor fd) {
         this.fd = fd;
+        this.life = new FdLifetime(fd);
     }
 
     /** The descriptor. Use it only between {@link #acquire()} and {@link #release()}. */
@@ -165,7 +146,7 @@ public final class PolledFd extends EpollPoller.Job {
 
     /** True until {@link #close()}. */
     public boolean isOpen() {
-        return (use & CLOSED_BIT) == 0;
+        return life.isOpen();
     }
 
     /**
@@ -186,24 +167,12 @@ public final class PolledFd extends EpollPoller.Job {
 
     /** Marks a system call in flight; false if the fd is closed. Pair with {@link #release()}. */
     public boolean acquire() {
-        for (;;) {
-            int u = use;
-            if ((u & CLOSED_BIT) != 0) {
-                return false;
-            }
-            if (USE.compareAndSet(this, u, u + 1)) {
-                return true; // counted in; a close() now defers the real close to our release
-            }
-            // another acquire, release or close changed the word: read it again
-        }
+        return life.acquire();
     }
 
     /** Ends a system call started with {@link #acquire()}. */
     public void release() {
-        int u = (int) USE.getAndAdd(this, -1) - 1;
-        if (u == CLOSED_BIT) {
-            closeDescriptor(); // closed while we were in flight and we were the last one out
-        }
+        life.release();
     }
 
     /**
@@ -212,19 +181,12 @@ public final class PolledFd extends EpollPoller.Job {
      * any thread.
      */
     public void close() {
-        // Set CLOSED and take a reference of our own, so the descriptor cannot be closed (and its
-        // number reused) before Netty has marked the registration cancelled below.
-        for (;;) {
-            int u = use;
-            if ((u & CLOSED_BIT) != 0) {
-                return; // closed already, or another close() is running
-            }
-            if (USE.compareAndSet(this, u, (u | CLOSED_BIT) + 1)) {
-                break; // ours: no new system call can start now
-            }
-            // a system call started or ended meanwhile: read the word again
+        // Our own reference keeps the descriptor (and its number) ours until Netty has marked
+        // the registration cancelled below.
+        if (!life.beginClose()) {
+            return;
         }
-        Handle h;
+        FdHandle h;
         Object wake;
         lock();
         try {
@@ -235,24 +197,16 @@ public final class PolledFd extends EpollPoller.Job {
             regState = CLOSED;
             handle = null;
             home = null;
-            wake = fireAll(WRITE, Waiter.CLOSED, fireAll(READ, Waiter.CLOSED, null));
+            wake = writers.fireAll(this, Waiter.CLOSED, readers.fireAll(this, Waiter.CLOSED, null));
         } finally {
             unlock();
         }
-        unparkAll(wake);
+        WaiterList.unparkAll(wake);
         if (h != null) {
             // Netty marks it cancelled at once and runs the rest on the home carrier.
             h.registration.cancel();
         }
-        release(); // drop our reference; the last one out closes the descriptor
-    }
-
-    private void closeDescriptor() {
-        try {
-            fd.close();
-        } catch (IOException e) {
-            LOG.debug("close({}) failed", fd.intValue(), e);
-        }
+        life.release(); // the last one out closes the descriptor
     }
 
     // ------------------------------------------------------------------ waiting
@@ -371,11 +325,11 @@ public final class PolledFd extends EpollPoller.Job {
                 return false; // that wait is over; a later wait of the same waiter is not ours
             }
             remove(w);
-            wake = fire(w, Waiter.TIMED_OUT, null);
+            wake = WaiterList.fire(w, Waiter.TIMED_OUT, null);
         } finally {
             unlock();
         }
-        unparkAll(wake);
+        WaiterList.unparkAll(wake);
         return true;
     }
 
@@ -383,7 +337,7 @@ public final class PolledFd extends EpollPoller.Job {
     public int waiterCount(int direction) {
         lock();
         try {
-            return direction == READ ? readCount : writeCount;
+            return list(direction).size();
         } finally {
             unlock();
         }
@@ -395,7 +349,7 @@ public final class PolledFd extends EpollPoller.Job {
     void runOnCarrier(EpollPoller p) {
         int req;
         int st;
-        Handle h;
+        FdHandle h;
         lock();
         try {
             if (home != p) {
@@ -428,7 +382,7 @@ public final class PolledFd extends EpollPoller.Job {
     }
 
     private void register(EpollPoller p) {
-        Handle h = new Handle(this, p);
+        FdHandle h = new FdHandle(this, p);
         IoRegistration reg;
         try {
             reg = p.handler().register(h); // epoll_ctl(ADD) with EPOLLERR only
@@ -443,7 +397,7 @@ public final class PolledFd extends EpollPoller.Job {
             if (regState != PENDING || home != p) {
                 ops = null; // closed while we registered
             } else {
-                ops = writeHead != null ? BASE_OUT_OPS : BASE_OPS;
+                ops = writers.isEmpty() ? BASE_OPS : BASE_OUT_OPS;
                 armed = ops;
                 handle = h;
                 regState = REGISTERED;
@@ -470,14 +424,14 @@ public final class PolledFd extends EpollPoller.Job {
             }
             regState = UNPOLLABLE;
             home = null;
-            wake = fireAll(WRITE, Waiter.READY, fireAll(READ, Waiter.READY, null));
+            wake = writers.fireAll(this, Waiter.READY, readers.fireAll(this, Waiter.READY, null));
         } finally {
             unlock();
         }
-        unparkAll(wake);
+        WaiterList.unparkAll(wake);
     }
 
-    private void updateInterest(Handle h, int req) {
+    private void updateInterest(FdHandle h, int req) {
         EpollIoOps ops;
         boolean submit;
         lock();
@@ -486,7 +440,7 @@ public final class PolledFd extends EpollPoller.Job {
                 return;
             }
             ops = armed;
-            if ((req & REQ_OUT) != 0 && writeHead != null) {
+            if ((req & REQ_OUT) != 0 && !writers.isEmpty()) {
                 ops = BASE_OUT_OPS;
             }
             submit = ops != armed || (req & REQ_POKE) != 0;
@@ -500,7 +454,7 @@ public final class PolledFd extends EpollPoller.Job {
     }
 
     /** An epoll event for this fd, on the home carrier. Never throws (Netty would stall 1 s). */
-    private void onEvent(Handle h, int ev) {
+    void onEvent(FdHandle h, int ev) {
         boolean rd = (ev & READ_EVENTS) != 0;
         boolean wr = (ev & WRITE_EVENTS) != 0;
         if (rd) {
@@ -512,8 +466,8 @@ public final class PolledFd extends EpollPoller.Job {
         if (wr) {
             writeSeq = writeSeq + 1;
         }
-        boolean wakeReaders = rd && readHead != null;
-        boolean wakeWriters = wr && writeHead != null;
+        boolean wakeReaders = rd && !readers.isEmpty();
+        boolean wakeWriters = wr && !writers.isEmpty();
         boolean outEvent = (ev & Native.EPOLLOUT) != 0;
         if (!wakeReaders && !wakeWriters && !outEvent) {
             return;
@@ -526,11 +480,11 @@ public final class PolledFd extends EpollPoller.Job {
                 return; // stale event of a registration that was closed or replaced
             }
             if (wakeReaders) {
-                wake = fireAll(READ, Waiter.READY, null);
+                wake = readers.fireAll(this, Waiter.READY, null);
             }
             if (wakeWriters) {
-                wake = fireAll(WRITE, Waiter.READY, wake);
-            } else if (outEvent && writeHead == null && armed == BASE_OUT_OPS) {
+                wake = writers.fireAll(this, Waiter.READY, wake);
+            } else if (outEvent && writers.isEmpty() && armed == BASE_OUT_OPS) {
                 // Writable and nobody wants to write: stop EPOLLOUT, so events stop carrying it.
                 armed = BASE_OPS;
                 disarm = true;
@@ -538,14 +492,14 @@ public final class PolledFd extends EpollPoller.Job {
         } finally {
             unlock();
         }
-        unparkAll(wake);
+        WaiterList.unparkAll(wake);
         if (disarm) {
             h.registration.submit(BASE_OPS);
         }
     }
 
     /** The home poller is being destroyed: forget the registration, wake everyone to retry. */
-    private void pollerGone(EpollPoller p) {
+    void pollerGone(EpollPoller p) {
         Object wake;
         lock();
         try {
@@ -560,169 +514,25 @@ public final class PolledFd extends EpollPoller.Job {
             handle = null;
             armed = null;
             requests = 0;
-            wake = fireAll(WRITE, Waiter.READY, fireAll(READ, Waiter.READY, null));
+            wake = writers.fireAll(this, Waiter.READY, readers.fireAll(this, Waiter.READY, null));
         } finally {
             unlock();
         }
-        unparkAll(wake);
+        WaiterList.unparkAll(wake);
     }
 
     // ------------------------------------------------------------------ lists (under the lock)
 
+    private WaiterList list(int direction) {
+        return direction == READ ? readers : writers;
+    }
+
     private void append(Waiter w, int direction) {
-        if ((direction == READ ? readCount : writeCount) >= pruneAt) {
-            prune(direction);
-        }
-        w.owner = this;
-        w.direction = direction;
-        w.next = null;
-        w.state = Waiter.WAITING;
-        if (direction == READ) {
-            w.prev = readTail;
-            if (readTail == null) {
-                readHead = w;
-            } else {
-                readTail.next = w;
-            }
-            readTail = w;
-            readCount++;
-        } else {
-            w.prev = writeTail;
-            if (writeTail == null) {
-                writeHead = w;
-            } else {
-                writeTail.next = w;
-            }
-            writeTail = w;
-            writeCount++;
-        }
+        list(direction).append(w, this, direction);
     }
 
     private void remove(Waiter w) {
-        Waiter p = w.prev;
-        Waiter n = w.next;
-        if (w.direction == READ) {
-            if (p == null) {
-                readHead = n;
-            } else {
-                p.next = n;
-            }
-            if (n == null) {
-                readTail = p;
-            } else {
-                n.prev = p;
-            }
-            readCount--;
-        } else {
-            if (p == null) {
-                writeHead = n;
-            } else {
-                p.next = n;
-            }
-            if (n == null) {
-                writeTail = p;
-            } else {
-                n.prev = p;
-            }
-            writeCount--;
-        }
-        w.prev = null;
-        w.next = null;
-        w.owner = null;
-    }
-
-    /** Drops stale waiters (operations completed elsewhere that never withdrew). */
-    private void prune(int direction) {
-        Waiter w = direction == READ ? readHead : writeHead;
-        while (w != null) {
-            Waiter n = w.next;
-            if (w.isStale()) {
-                remove(w);
-                w.state = Waiter.WITHDRAWN;
-            }
-            w = n;
-        }
-        pruneAt = Math.max(PRUNE_MIN, 2 * (direction == READ ? readCount : writeCount));
-    }
-
-    /**
-     * Fires every waiter of {@code direction}. The list is detached first, so a waiter that asks
-     * to stay (takes() returned false) is appended again without being fired twice.
-     *
-     * @param wake threads to unpark once the lock is released, gathered so far (see fire)
-     * @return {@code wake} plus the threads of the thread waiters fired here
-     */
-    private Object fireAll(int direction, int outcome, Object wake) {
-        Waiter w;
-        if (direction == READ) {
-            w = readHead;
-            readHead = null;
-            readTail = null;
-            readCount = 0;
-        } else {
-            w = writeHead;
-            writeHead = null;
-            writeTail = null;
-            writeCount = 0;
-        }
-        while (w != null) {
-            Waiter n = w.next;
-            w.prev = null;
-            w.next = null;
-            w.owner = null;
-            if (w.isStale()) {
-                w.state = Waiter.WITHDRAWN;
-            } else {
-                boolean take;
-                try {
-                    take = outcome != Waiter.READY || w.takes(outcome);
-                    if (take) {
-                        wake = fire(w, outcome, wake);
-                    }
-                } catch (RuntimeException | Error e) {
-                    LOG.error("waiter {} failed while being woken", w, e);
-                    take = true;
-                }
-                if (!take) {
-                    append(w, direction); // still WAITING: wait for the next edge
-                }
-            }
-            w = n;
-        }
-        return wake;
-    }
-
-    /**
-     * Sets the outcome of an unlinked waiter. A thread waiter's thread is added to {@code wake}
-     * and unparked only after the lock is released, so that the lock is never held across an
-     * unpark (which may submit to another scheduler and write its eventfd); an unpark that comes
-     * after the thread already went on is merely spurious. Other waiters are fired here.
-     */
-    private static Object fire(Waiter w, int outcome, Object wake) {
-        w.state = outcome;
-        Thread t = w instanceof ThreadWaiter tw ? tw.thread() : null;
-        if (t == null) {
-            w.fired(outcome);
-            return wake;
-        }
-        if (wake == null) {
-            return t;
-        }
-        @SuppressWarnings("unchecked")
-        java.util.ArrayList<Thread> list = wake instanceof java.util.ArrayList<?> l
-                ? (java.util.ArrayList<Thread>) l : new java.util.ArrayList<>(java.util.List.of((Thread) wake));
-        list.add(t);
-        return list;
-    }
-
-    private static void unparkAll(Object wake) {
-        if (wake instanceof Thread t) {
-            java.util.concurrent.locks.LockSupport.unpark(t);
-        } else if (wake != null) {
-            for (Object t : (java.util.ArrayList<?>) wake) {
-                java.util.concurrent.locks.LockSupport.unpark((Thread) t);
-            }
-        }
+        list(w.direction).remove(w);
     }
 
     private void lock() {
@@ -766,55 +576,20 @@ public final class PolledFd extends EpollPoller.Job {
             String[] states = {"unregistered", "pending", "registered", "unpollable", "closed"};
             return "fd " + fd.intValue() + " " + states[regState] + (home == null ? "" : " on " + home)
                     + ", interest " + (armed == BASE_OUT_OPS ? "in|out" : armed == BASE_OPS ? "in" : "-")
-                    + ", readers " + readCount + " (seq " + readSeq + "), writers " + writeCount
+                    + ", readers " + readers.size() + " (seq " + readSeq + "), writers " + writers.size()
                     + " (seq " + writeSeq + "), requests " + requests;
         } finally {
             unlock();
         }
     }
 
-    /** Netty's view of one registration of this fd with one poller. Home carrier only. */
-    static final class Handle implements EpollIoHandle {
-        final PolledFd owner;
-        final EpollPoller poller;
-        /** Set right after register() returns, before the handle is published under the lock. */
-        IoRegistration registration;
-
-        Handle(PolledFd owner, EpollPoller poller) {
-            this.owner = owner;
-            this.poller = poller;
-        }
-
-        @Override
-        public FileDescriptor fd() {
-            return owner.fd;
-        }
-
-        @Override
-        public void handle(IoRegistration registration, IoEvent event) {
-            try {
-                owner.onEvent(this, ((EpollIoEvent) event).ops().value());
-            } catch (RuntimeException | Error e) {
-                LOG.error("failed to dispatch an epoll event for {}", owner, e);
-            }
-        }
-
-        /** Netty calls this when the poller is destroyed with the fd still registered. */
-        @Override
-        public void close() {
-            owner.pollerGone(poller);
-        }
-    }
-
     // VarHandle mechanics
     private static final VarHandle LOCK;
-    private static final VarHandle USE;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             LOCK = l.findVarHandle(PolledFd.class, "lock", int.class);
-            USE = l.findVarHandle(PolledFd.class, "use", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

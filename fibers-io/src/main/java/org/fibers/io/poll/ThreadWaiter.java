@@ -48,6 +48,19 @@ public final class ThreadWaiter extends Waiter {
     }
 
     /**
+     * What the waiter waits for, for introspection: it is the park blocker of the waiting
+     * thread, so {@code LockSupport.getBlocker(thread)} shows it. A racy snapshot.
+     */
+    @Override
+    public String toString() {
+        PolledFd fd = owner;
+        int s = state;
+        String[] names = {"idle", "waiting", "ready", "closed", "timed out", "withdrawn"};
+        return "I/O wait[" + (fd == null ? "" : (direction == PolledFd.READ ? "readable " : "writable ") + fd + ", ")
+                + names[s] + "]";
+    }
+
+    /**
      * Parks until this waiter left the WAITING state and returns the outcome. On interrupt
      * (fiber cancellation) withdraws it and throws, leaving the interrupt status set; if it was
      * fired meanwhile the outcome wins and the interrupt is seen by the next blocking call.

@@ -51,6 +51,33 @@ class PipeTest {
     }
 
     @Test
+    void anFdOutlivesTheSchedulerItWasRegisteredWith() throws Exception {
+        FdPort[] pipe = Fibers.run(ONE_CARRIER, () -> {
+            FdPort[] p = FdPort.pipe();
+            ByteBuffer one = ByteBuffer.allocateDirect(1);
+            Fiber<Integer> reader = Fibers.spawn(() -> p[0].read(one));
+            await().atMost(Duration.ofSeconds(5)).until(() -> p[0].polledFd().waiterCount(PolledFd.READ) == 1);
+            p[1].write(ByteBuffer.allocateDirect(1));
+            assertEquals(1, reader.join());
+            return p; // registered with this run's scheduler, which closes now
+        });
+        // A plain thread waits on it next: it re-registers with the fallback scheduler's poller.
+        Thread writer = new Thread(() -> {
+            try {
+                Thread.sleep(100);
+                pipe[1].write(ByteBuffer.allocateDirect(3));
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        writer.start();
+        assertEquals(3, pipe[0].read(ByteBuffer.allocateDirect(3)));
+        writer.join();
+        pipe[0].close();
+        pipe[1].close();
+    }
+
+    @Test
     void closingAPipeWakesItsBlockedReaderWithAnError() {
         Fibers.run(ONE_CARRIER, () -> {
             FdPort[] pipe = FdPort.pipe();

@@ -8,8 +8,6 @@ import static org.fibers.benchmarks.core.BenchFlags.XMS;
 import static org.fibers.benchmarks.core.BenchFlags.XMX;
 
 import java.util.concurrent.TimeUnit;
-import org.fibers.Fiber;
-import org.fibers.Fibers;
 import org.fibers.RunOptions;
 import org.fibers.internal.LoomSupport;
 import org.fibers.scheduler.Scheduler;
@@ -31,13 +29,16 @@ import org.openjdk.jmh.annotations.Warmup;
  * wakes ping), with the same {@link PingPong} code on each scheduler:
  * <ul>
  *   <li>{@code fibers_p1}: two fibers on one of our schedulers with parallelism 1 (the target);</li>
- *   <li>{@code fibers_p2}: the same with parallelism 2 (for information: a peer may steal);</li>
+ *   <li>{@code fibers_p2}: the same with parallelism 2, for information. It is bimodal: when
+ *       both fibers end up on one carrier it costs about what p1 costs; when the idle peer
+ *       has stolen one of them, every hand-off crosses carriers and costs several times more;</li>
  *   <li>{@code floor}: two virtual threads on {@link FloorExecutor} (the Loom floor);</li>
  *   <li>{@code vtDefault_p2} / {@code vtDefault_p1}: two virtual threads on the JDK's default
  *       scheduler with 2 carriers / 1 carrier (separate forks: the property is read once).</li>
  * </ul>
  * Each invocation creates the pair and runs {@link #ROUNDS} round trips; creating and joining
  * the pair is amortised over them. Run: {@code java -jar benchmarks.jar 'core.HandOff'}.
+ * On a busy machine, {@link Interleaved} gives steadier ratios to the floor.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
@@ -127,15 +128,7 @@ public class HandOff {
     }
 
     static long onFibers(Scheduler scheduler) {
-        return Fibers.run(RunOptions.builder().scheduler(scheduler).build(), () -> {
-            PingPong pp = new PingPong(ROUNDS);
-            Fiber<Void> pong = Fibers.spawn(pp::pong);
-            pp.pong = pong.thread();
-            Fiber<Void> ping = Fibers.spawn(pp::ping);
-            ping.join();
-            pong.join();
-            return pp.checksum;
-        });
+        return PingPong.onFibers(scheduler, ROUNDS);
     }
 
     static long onDefaultScheduler() {

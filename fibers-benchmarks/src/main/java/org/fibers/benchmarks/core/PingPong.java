@@ -1,6 +1,10 @@
 package org.fibers.benchmarks.core;
 
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.Fiber;
+import org.fibers.Fibers;
+import org.fibers.RunOptions;
+import org.fibers.scheduler.Scheduler;
 
 /**
  * The hand-off every {@link HandOff} variant runs: two threads (fibers or virtual threads)
@@ -53,5 +57,21 @@ final class PingPong {
             turn = PING;
             LockSupport.unpark(other);
         }
+    }
+
+    /**
+     * Runs a pair as two fibers on {@code scheduler}: a {@code Fibers.run} whose init fiber
+     * spawns pong then ping and joins them. Returns the checksum.
+     */
+    static long onFibers(Scheduler scheduler, int rounds) {
+        return Fibers.run(RunOptions.builder().scheduler(scheduler).build(), () -> {
+            PingPong pp = new PingPong(rounds);
+            Fiber<Void> pong = Fibers.spawn(pp::pong);
+            pp.pong = pong.thread();
+            Fiber<Void> ping = Fibers.spawn(pp::ping);
+            ping.join();
+            pong.join();
+            return pp.checksum;
+        });
     }
 }

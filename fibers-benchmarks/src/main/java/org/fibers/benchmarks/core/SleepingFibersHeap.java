@@ -5,6 +5,7 @@ import java.lang.management.MemoryMXBean;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fibers.Fiber;
 import org.fibers.Fibers;
 import org.fibers.RunOptions;
 
@@ -16,8 +17,14 @@ import org.fibers.RunOptions;
  *
  * <pre>
  * java --add-opens=java.base/java.lang=ALL-UNNAMED -Xmx2g \
- *      -cp fibers-benchmarks/target/benchmarks.jar org.fibers.benchmarks.core.SleepingFibersHeap [N] [parallelism]
+ *      -cp fibers-benchmarks/target/benchmarks.jar org.fibers.benchmarks.core.SleepingFibersHeap [N] [parallelism] [cold]
  * </pre>
+ * Before the measured batch, a few rounds of small batches sleep and wake, so that the JIT has
+ * seen fibers wake up. With {@code cold} that warm-up is skipped: the JIT then compiles the
+ * sleeping path without ever having seen a wake-up, and every one of the N fibers
+ * deoptimises its frozen frames when it resumes (Fibers.sleep: unstable_if; Fiber.runBody:
+ * unloaded call site), which makes the wake-up phase some 10-20x slower; see
+ * {@code -Xlog:deoptimization=debug}.
  * Exit status 0 when every fiber woke within the bound and the heap stayed under the target
  * (1.5 GiB), 1 otherwise.
  */
@@ -33,13 +40,17 @@ public final class SleepingFibersHeap {
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0].replace("_", "")) : 1_000_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
+        boolean cold = args.length > 2 && args[2].equals("cold");
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        System.out.printf("Java %s, max heap %s, %d fibers, parallelism %d%n",
-                Runtime.version(), mib(Runtime.getRuntime().maxMemory()), n, parallelism);
+        System.out.printf("Java %s, max heap %s, %d fibers, parallelism %d%s%n",
+                Runtime.version(), mib(Runtime.getRuntime().maxMemory()), n, parallelism, cold ? ", cold JIT" : "");
 
         AtomicInteger asleep = new AtomicInteger();
         AtomicInteger woken = new AtomicInteger();
         boolean ok = Fibers.run(RunOptions.builder().parallelism(parallelism).build(), () -> {
+            if (!cold) {
+                warmUp(asleep, woken);
+            }
             long baseline = usedAfterGc(memory);
             // Every fiber sleeps until the same deadline, far enough to spawn them all and measure.
             long t0 = System.nanoTime();
@@ -73,8 +84,14 @@ public final class SleepingFibersHeap {
                         ms(measured - deadline));
             }
             long bound = deadline + WAKE_BOUND.toNanos();
+            long nextReport = deadline + TimeUnit.SECONDS.toNanos(1);
             while (woken.get() < n && System.nanoTime() - bound < 0) {
                 Fibers.sleep(Duration.ofMillis(10));
+                long now = System.nanoTime();
+                if (now - nextReport >= 0) {
+                    System.out.printf("  %d ms after the deadline: %d woken%n", ms(now - deadline), woken.get());
+                    nextReport += TimeUnit.SECONDS.toNanos(1);
+                }
             }
             long done = System.nanoTime();
             if (woken.get() < n) {
@@ -88,10 +105,31 @@ public final class SleepingFibersHeap {
         System.exit(ok ? 0 : 1);
     }
 
-    private static long usedAfterGc(MemoryMXBean memory) {
-        for (int i = 0; i < 3; i++) {
-            System.gc();
+    /** Rounds of fibers that sleep and wake through the same code as the measured batch. */
+    private static void warmUp(AtomicInteger asleep, AtomicInteger woken) {
+        long t0 = System.nanoTime();
+        for (int round = 0; round < 30; round++) {
+            int batch = 20_000;
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(20);
+            Fiber<?>[] fibers = new Fiber<?>[batch];
+            for (int i = 0; i < batch; i++) {
+                fibers[i] = Fibers.spawn(() -> {
+                    asleep.incrementAndGet();
+                    Fibers.sleep(Duration.ofNanos(deadline - System.nanoTime()));
+                    woken.incrementAndGet();
+                });
+            }
+            for (Fiber<?> f : fibers) {
+                f.join();
+            }
         }
+        asleep.set(0);
+        woken.set(0);
+        System.out.printf("warm-up: 30 rounds of 20000 fibers sleeping and waking in %d ms%n", ms(System.nanoTime() - t0));
+    }
+
+    private static long usedAfterGc(MemoryMXBean memory) {
+        System.gc(); // a full collection with G1 (it takes seconds with a million fibers' stacks)
         return memory.getHeapMemoryUsage().getUsed();
     }
 

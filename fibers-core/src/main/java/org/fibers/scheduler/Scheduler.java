@@ -409,11 +409,12 @@ public final class Scheduler implements AutoCloseable {
         refillFromOverflow();
         poller.pollNow();
         long end = runQueue.tailIndex();
-        if (group.members.length > 1 && runQueue.size() + overflowSize > 1) {
+        boolean alone = group.members.length == 1;
+        if (!alone && runQueue.size() + overflowSize > 1) {
             wakeIdlePeer();
         }
         int ran = 0;
-        while ((t = runQueue.pollBefore(end)) != null) {
+        while ((t = runQueue.pollBefore(end, alone)) != null) {
             runTask(t);
             ran++;
         }

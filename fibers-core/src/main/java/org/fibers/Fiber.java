@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.fibers.internal.LoomSupport;
 import org.fibers.scheduler.Scheduler;
@@ -33,11 +32,9 @@ public final class Fiber<T> extends Task {
     /** The states of {@link #state()}. */
     public enum State { RUNNABLE, SUSPENDED, DONE }
 
-    private static final AtomicLong IDS = new AtomicLong();
     private static final Object NULL_RESULT = new Object();
     private static final Waiter DONE = new Waiter(null, null, null);
 
-    private final long id = IDS.incrementAndGet();
     private final Thread thread;
     private final boolean reportFailure;
     private Callable<T> body;
@@ -98,13 +95,14 @@ public final class Fiber<T> extends Task {
         return null;
     }
 
+    /** The id of the fiber's virtual thread; unique in this JVM. */
     public long id() {
-        return id;
+        return thread.threadId();
     }
 
     public String name() {
         String n = name;
-        return n != null ? n : "fiber-" + id;
+        return n != null ? n : "fiber-" + thread.threadId();
     }
 
     public Fiber<T> setName(String name) {

@@ -27,11 +27,14 @@ public final class LoomSupport {
     public static final String REQUIRED_FLAG = "--add-opens java.base/java.lang=ALL-UNNAMED";
 
     private static final MethodHandle NEW_BUILDER; // (Executor) -> Thread.Builder.OfVirtual
+    /** ThreadBuilders.newVirtualThread(Executor, String, int, Runnable), or null: no builder per thread. */
+    private static final MethodHandle NEW_THREAD;
     private static final VarHandle CARRIER;        // VirtualThread.carrierThread
     private static final Throwable FAILURE;        // why the hooks are unavailable, or null
 
     static {
         MethodHandle builder = null;
+        MethodHandle direct = null;
         VarHandle carrier = null;
         Throwable failure = null;
         try {
@@ -39,6 +42,14 @@ public final class LoomSupport {
             MethodHandles.Lookup lookup = MethodHandles.privateLookupIn(builderClass, MethodHandles.lookup());
             builder = lookup.findConstructor(builderClass, MethodType.methodType(void.class, Executor.class))
                     .asType(MethodType.methodType(Thread.Builder.OfVirtual.class, Executor.class));
+            try {
+                Class<?> factory = Class.forName("java.lang.ThreadBuilders");
+                direct = MethodHandles.privateLookupIn(factory, MethodHandles.lookup()).findStatic(factory,
+                        "newVirtualThread",
+                        MethodType.methodType(Thread.class, Executor.class, String.class, int.class, Runnable.class));
+            } catch (ReflectiveOperationException e) {
+                direct = null; // an older layout: the builder constructor alone will do
+            }
             Class<?> vthreadClass = Class.forName("java.lang.VirtualThread");
             carrier = MethodHandles.privateLookupIn(vthreadClass, MethodHandles.lookup())
                     .findVarHandle(vthreadClass, "carrierThread", Thread.class);
@@ -46,6 +57,7 @@ public final class LoomSupport {
             failure = e;
         }
         NEW_BUILDER = builder;
+        NEW_THREAD = direct;
         CARRIER = carrier;
         FAILURE = failure;
     }
@@ -66,6 +78,10 @@ public final class LoomSupport {
     public static Thread newVirtualThread(Executor scheduler, Runnable task) {
         checkAvailable();
         try {
+            if (NEW_THREAD != null) {
+                // characteristics 0: as an unconfigured builder (inherits inheritable thread locals)
+                return (Thread) NEW_THREAD.invokeExact(scheduler, (String) null, 0, task);
+            }
             Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
             return builder.unstarted(task);
         } catch (RuntimeException | Error e) {

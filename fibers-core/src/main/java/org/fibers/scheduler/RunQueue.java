@@ -52,8 +52,23 @@ final class RunQueue {
         return (long) TAIL.getOpaque(this);
     }
 
-    /** Owner only: takes the oldest task if its index is below {@code end}, else null. */
-    Task pollBefore(long end) {
+    /**
+     * Owner only: takes the oldest task if its index is below {@code end}, else null.
+     * {@code noThieves}: this queue's scheduler has no peers, so nobody else ever moves head
+     * and a release store replaces the CAS.
+     */
+    Task pollBefore(long end, boolean noThieves) {
+        if (noThieves) {
+            long h = (long) HEAD.getOpaque(this);
+            if (h >= end || h >= (long) TAIL.getOpaque(this)) {
+                return null;
+            }
+            int i = (int) h & MASK;
+            Task task = slots[i];
+            slots[i] = null;
+            HEAD.setRelease(this, h + 1);
+            return task;
+        }
         for (;;) {
             long h = (long) HEAD.getAcquire(this);
             if (h >= end || h >= (long) TAIL.getOpaque(this)) {
@@ -68,11 +83,6 @@ final class RunQueue {
             }
             // Lost to a thief that took a batch including h: re-read head and try again.
         }
-    }
-
-    /** Owner only: takes the oldest task, or null when empty. */
-    Task poll() {
-        return pollBefore(Long.MAX_VALUE);
     }
 
     /**

@@ -64,6 +64,9 @@ public final class Scheduler implements AutoCloseable {
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
     final FiberRegistry registry = new FiberRegistry();
+    /** Fibers started from this carrier, and fibers that ended on it; written by it (release). */
+    private long fibersStarted;
+    private long fibersEnded;
     private final Poller poller;
     private final Consumer<Throwable> timerFailureHandler;
 
@@ -406,11 +409,12 @@ public final class Scheduler implements AutoCloseable {
         refillFromOverflow();
         poller.pollNow();
         long end = runQueue.tailIndex();
-        if (group.members.length > 1 && runQueue.size() + overflowSize > 1) {
+        boolean alone = group.members.length == 1;
+        if (!alone && runQueue.size() + overflowSize > 1) {
             wakeIdlePeer();
         }
         int ran = 0;
-        while ((t = runQueue.pollBefore(end)) != null) {
+        while ((t = runQueue.pollBefore(end, alone)) != null) {
             runTask(t);
             ran++;
         }
@@ -472,9 +476,7 @@ public final class Scheduler implements AutoCloseable {
         try {
             long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
             do {
-                for (int i = 0; i < 32; i++) {
-                    Thread.onSpinWait();
-                }
+                Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
                 if (hasIncoming() || peersHaveWork() || closed) {
                     return true;
                 }
@@ -556,6 +558,24 @@ public final class Scheduler implements AutoCloseable {
 
     int load() {
         return runQueue.size() + overflowSize;
+    }
+
+    /** On this carrier only. */
+    void countStarted() {
+        FIBERS_STARTED.setRelease(this, fibersStarted + 1);
+    }
+
+    /** On this carrier only. */
+    void countEnded() {
+        FIBERS_ENDED.setRelease(this, fibersEnded + 1);
+    }
+
+    long startedCount() {
+        return (long) FIBERS_STARTED.getAcquire(this);
+    }
+
+    long endedCount() {
+        return (long) FIBERS_ENDED.getAcquire(this);
     }
 
     Task runningTaskRacy() {
@@ -666,6 +686,8 @@ public final class Scheduler implements AutoCloseable {
     private static final VarHandle STOLEN;
     private static final VarHandle OVERFLOW_SIZE;
     private static final VarHandle SLEEPING_VH;
+    private static final VarHandle FIBERS_STARTED;
+    private static final VarHandle FIBERS_ENDED;
 
     static {
         try {
@@ -677,6 +699,8 @@ public final class Scheduler implements AutoCloseable {
             STOLEN = l.findVarHandle(Scheduler.class, "stolen", long.class);
             OVERFLOW_SIZE = l.findVarHandle(Scheduler.class, "overflowSize", int.class);
             SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
+            FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);
+            FIBERS_ENDED = l.findVarHandle(Scheduler.class, "fibersEnded", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.fibers.internal.LoomSupport;
@@ -25,9 +26,12 @@ final class SchedulerGroup {
 
     final int id = GROUP_IDS.incrementAndGet();
     final Scheduler[] members;
-    /** Fibers started and finished in this group: live = started - finished. */
-    final LongAdder fibersStarted = new LongAdder();
-    final LongAdder fibersFinished = new LongAdder();
+    /**
+     * Fibers started from threads that are not carriers of this group. Fibers started from a
+     * carrier, and all fiber ends, are counted by the carrier itself in plain per-scheduler
+     * counters, so spawning and ending cost no atomic operation.
+     */
+    private final AtomicLong foreignStarted = new AtomicLong();
     /** Members spinning in search of work; while one is, busy members wake nobody. */
     final AtomicInteger spinning = new AtomicInteger();
     /** Tasks moved by stealing, counted by the thief. */
@@ -48,8 +52,21 @@ final class SchedulerGroup {
         members = new Scheduler[parallelism];
     }
 
+    /**
+     * Fibers started and not yet ended. Ends are summed before starts: a fiber counted as
+     * ended was started before, so the result never undercounts what was live when the ends
+     * were read, and zero means nothing was live then nor started since.
+     */
     long liveFibers() {
-        return fibersStarted.sum() - fibersFinished.sum();
+        long ended = 0;
+        for (Scheduler s : members) {
+            ended += s.endedCount();
+        }
+        long started = foreignStarted.get();
+        for (Scheduler s : members) {
+            started += s.startedCount();
+        }
+        return started - ended;
     }
 
     /** Fibers spawned from threads that are not a carrier of this group; guarded by itself. */
@@ -58,19 +75,19 @@ final class SchedulerGroup {
     volatile boolean cancelling;
 
     void fiberStarted(Task fiber) {
-        fibersStarted.increment();
         Scheduler here = fiber.owner;
         Thread c = here.carrier;
-        if (c != null && LoomSupport.currentCarrier() == c) {
+        if (c == null || LoomSupport.currentCarrier() != c) {
+            Scheduler current = Scheduler.current();
+            here = current != null && current.group == this ? current : null;
+        }
+        if (here != null) { // on a carrier of this group: its own counter and registry
+            here.countStarted();
             here.registry.add(fiber);
         } else {
-            Scheduler current = Scheduler.current();
-            if (current != null && current.group == this) {
-                current.registry.add(fiber);
-            } else {
-                synchronized (foreignSpawns) {
-                    foreignSpawns.add(fiber);
-                }
+            foreignStarted.incrementAndGet();
+            synchronized (foreignSpawns) {
+                foreignSpawns.add(fiber);
             }
         }
         if (cancelling) {
@@ -90,8 +107,9 @@ final class SchedulerGroup {
         }
     }
 
-    void fiberFinished() {
-        fibersFinished.increment();
+    /** Called by a fiber as it ends, on the carrier of {@code where}, the scheduler running it. */
+    void fiberFinished(Scheduler where) {
+        where.countEnded();
         Scheduler watcher = drainWatcher;
         if (watcher != null) {
             watcher.wake();

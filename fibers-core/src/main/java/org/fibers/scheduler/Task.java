@@ -77,7 +77,8 @@ public abstract class Task {
 
     /** Counts a fiber as finished in its owner's group (for drain). */
     protected final void countFiberFinished() {
-        owner.group.fiberFinished();
+        Scheduler where = owner; // a running fiber's owner is the scheduler running it
+        where.group.fiberFinished(where);
     }
 
     /** Hands an exception that escaped this task to its group's handler. */

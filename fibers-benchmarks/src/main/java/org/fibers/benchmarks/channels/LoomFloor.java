@@ -1,8 +1,7 @@
 package org.fibers.benchmarks.channels;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.benchmarks.core.FloorExecutor;
 import org.fibers.internal.LoomSupport;
 
 /**
@@ -11,10 +10,9 @@ import org.fibers.internal.LoomSupport;
  * One round trip = two hand-offs, the least any channel ping-pong on one carrier can cost.
  * Virtual threads are bound to the executor with the project's one Loom hook (LoomSupport).
  */
-final class LoomFloor implements Scenario, Executor {
-    private final ConcurrentLinkedQueue<Runnable> queue = new ConcurrentLinkedQueue<>();
-    private final Thread carrier;
-    private volatile boolean carrierParked;
+final class LoomFloor implements Scenario {
+    /** The same floor executor as the core benchmarks'. */
+    private final FloorExecutor executor = new FloorExecutor("loom-floor-carrier");
     private volatile boolean closed;
 
     /** Whose turn: 1 = the partner's, 0 = the driver's. */
@@ -26,8 +24,7 @@ final class LoomFloor implements Scenario, Executor {
     private final Thread partner;
 
     LoomFloor() {
-        carrier = Thread.ofPlatform().name("loom-floor-carrier").start(this::carrierLoop);
-        partner = LoomSupport.newVirtualThread(this, () -> {
+        partner = LoomSupport.newVirtualThread(executor, () -> {
             for (;;) {
                 while (turn != 1) {
                     if (closed) {
@@ -39,7 +36,7 @@ final class LoomFloor implements Scenario, Executor {
                 LockSupport.unpark(driver());
             }
         });
-        driver = LoomSupport.newVirtualThread(this, () -> {
+        driver = LoomSupport.newVirtualThread(executor, () -> {
             for (;;) {
                 int n;
                 while ((n = batch) == 0) {
@@ -68,29 +65,6 @@ final class LoomFloor implements Scenario, Executor {
     }
 
     @Override
-    public void execute(Runnable continuation) {
-        queue.add(continuation);
-        if (carrierParked) {
-            LockSupport.unpark(carrier);
-        }
-    }
-
-    private void carrierLoop() {
-        while (!closed || !queue.isEmpty()) {
-            Runnable r = queue.poll();
-            if (r != null) {
-                r.run();
-                continue;
-            }
-            carrierParked = true;
-            if (queue.isEmpty() && !closed) {
-                LockSupport.park();
-            }
-            carrierParked = false;
-        }
-    }
-
-    @Override
     public void run(int n) {
         caller = Thread.currentThread();
         batch = n;
@@ -110,8 +84,7 @@ final class LoomFloor implements Scenario, Executor {
             closed = true;
             LockSupport.unpark(partner);
             partner.join();
-            LockSupport.unpark(carrier);
-            carrier.join();
+            executor.close();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -458,7 +458,7 @@ public final class Scheduler implements AutoCloseable {
 
     private void idle(BooleanSupplier finished) {
         long deadline = timers.nextDeadline();
-        if (SPIN_NANOS > 0 && spinForWork(deadline)) {
+        if (SPIN_NANOS > 0 && !poller.hasRegistrations() && spinForWork(deadline)) {
             return;
         }
         sleeping = SLEEPING;

@@ -1,6 +1,9 @@
 package org.fibers.examples;
 
 import java.util.Arrays;
+import org.fibers.examples.ping.PingClient;
+import org.fibers.examples.ping.PingDemo;
+import org.fibers.examples.ping.PingServer;
 
 /**
  * One entry point for the bundled examples: {@code Main <example> [args...]}.
@@ -18,6 +21,9 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo" -> FibersDemo.main(rest);
+            case "ping-demo" -> PingDemo.main(rest);
+            case "ping-server" -> PingServer.main(rest);
+            case "ping-client" -> PingClient.main(rest);
             default -> {
                 System.err.println("unknown example: " + args[0]);
                 usage();
@@ -29,6 +35,10 @@ public final class Main {
     private static void usage() {
         System.err.println("""
                 usage: Main <example> [args...]
-                  demo [fibers] [parallelism]   spawn, sleep and join fibers across peer schedulers""");
+                  ping-demo [N M]                 ping server and N clients x M echoes in one process
+                  ping-server [port [host]] [--max-line N] [--idle-timeout S] [--parallelism N]
+                                                  echo server, default 127.0.0.1:11211 (Guile's ping example)
+                  ping-client N M [host [port]]   N connections x M 'test-<n>' lines, every echo checked
+                  demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers""");
     }
 }

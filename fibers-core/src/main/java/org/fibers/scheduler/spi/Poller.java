@@ -24,6 +24,15 @@ public interface Poller extends AutoCloseable {
      */
     void pollBlocking(long deadlineNanos);
 
+    /**
+     * True while this poller watches event sources (fds). An idle scheduler then goes straight
+     * to {@link #pollBlocking} instead of first spinning for work from its peers: the events
+     * it waits for would not be seen by the spin, which would only burn CPU. Carrier only.
+     */
+    default boolean hasRegistrations() {
+        return false;
+    }
+
     /** Makes a current or the next {@link #pollBlocking} return promptly. Any thread. */
     void wakeup();
 

@@ -152,6 +152,11 @@ public final class EpollPoller implements Poller {
         REGISTERED.getAndAdd(this, delta);
     }
 
+    @Override
+    public boolean hasRegistrations() {
+        return registeredCount() > 0;
+    }
+
     /** Number of fds registered now. */
     public int registeredCount() {
         return registered;

@@ -3,10 +3,10 @@ package org.fibers.scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
@@ -49,7 +49,13 @@ import org.fibers.scheduler.spi.Poller;
  * </pre>
  */
 public final class Scheduler implements AutoCloseable {
-    private static final ConcurrentHashMap<Thread, Scheduler> BY_CARRIER = new ConcurrentHashMap<>();
+    /**
+     * The schedulers whose loops are running, copy-on-write under RUNNING_LOCK. Few schedulers
+     * run at once, so finding the caller's by carrier identity in this array is cheaper than
+     * a hash lookup; it happens on every spawn.
+     */
+    private static volatile Scheduler[] running = new Scheduler[0];
+    private static final Object RUNNING_LOCK = new Object();
     /** How long an idle carrier spins looking for work before it blocks. */
     private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
 
@@ -123,7 +129,15 @@ public final class Scheduler implements AutoCloseable {
     /** The scheduler running the caller (a fiber or a task on its carrier), or null. */
     public static Scheduler current() {
         Thread c = LoomSupport.currentCarrier();
-        return c == null ? null : BY_CARRIER.get(c);
+        if (c == null) {
+            return null;
+        }
+        for (Scheduler s : running) {
+            if (s.carrier == c) {
+                return s;
+            }
+        }
+        return null;
     }
 
     /** {@link #current()}, or else a shared daemon scheduler for timers set from plain threads. */
@@ -295,17 +309,26 @@ public final class Scheduler implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
-        if (BY_CARRIER.containsKey(me)) {
-            throw new IllegalStateException(me + " already runs " + BY_CARRIER.get(me));
+        synchronized (RUNNING_LOCK) {
+            for (Scheduler s : running) {
+                if (s.carrier == me) {
+                    throw new IllegalStateException(me + " already runs " + s);
+                }
+            }
+            if (!CARRIER.compareAndSet(this, (Thread) null, me)) {
+                throw new IllegalStateException(this + " already runs on " + carrier);
+            }
+            // We own the loop now; publish ourselves for current().
+            Scheduler[] next = Arrays.copyOf(running, running.length + 1);
+            next[next.length - 1] = this;
+            running = next;
         }
-        if (!CARRIER.compareAndSet(this, (Thread) null, me)) {
-            throw new IllegalStateException(this + " already runs on " + carrier);
-        }
-        BY_CARRIER.put(me, this);
         try {
             loop(finished);
         } finally {
-            BY_CARRIER.remove(me);
+            synchronized (RUNNING_LOCK) {
+                running = Arrays.stream(running).filter(s -> s != this).toArray(Scheduler[]::new);
+            }
             carrier = null;
             if (closed) {
                 closePoller();

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.internal.Threads;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.TimerHandle;
 
@@ -85,17 +86,7 @@ public final class Fibers {
             }
         }, "fibers-run");
         t.start();
-        boolean interrupted = false;
-        while (t.isAlive()) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(t);
         Object o = outcome.get();
         if (o instanceof RuntimeException e) {
             throw e;

@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.fibers.internal.LoomSupport;
+import org.fibers.internal.Threads;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -177,22 +178,10 @@ final class SchedulerGroup {
         for (Scheduler s : members) {
             s.requestStop();
         }
-        boolean interrupted = false;
         for (Thread t : threads) {
-            if (t == LoomSupport.currentCarrier()) {
-                continue; // closing from inside that carrier's loop: it exits on its own
+            if (t != LoomSupport.currentCarrier()) { // closing from inside that carrier's loop: it exits on its own
+                Threads.joinUninterruptibly(t);
             }
-            for (;;) {
-                try {
-                    t.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -3,6 +3,7 @@ package org.fibers.scheduler;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.internal.Threads;
 
 /**
  * The preemption ticker behind {@code hz}: what "preemption" honestly means on Loom.
@@ -51,18 +52,7 @@ final class Sysmon implements Runnable {
         stopped = true;
         LockSupport.unpark(thread);
         if (thread != Thread.currentThread()) {
-            boolean interrupted = false;
-            for (;;) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true;
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
+            Threads.joinUninterruptibly(thread);
         }
     }
 

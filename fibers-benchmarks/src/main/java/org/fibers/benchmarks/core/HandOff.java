@@ -10,6 +10,7 @@ import static org.fibers.benchmarks.core.BenchFlags.XMX;
 import java.util.concurrent.TimeUnit;
 import org.fibers.RunOptions;
 import org.fibers.internal.LoomSupport;
+import org.fibers.internal.Threads;
 import org.fibers.scheduler.Scheduler;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -148,17 +149,6 @@ public class HandOff {
     }
 
     static void joinUninterruptibly(Thread t) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        Threads.joinUninterruptibly(t);
     }
 }

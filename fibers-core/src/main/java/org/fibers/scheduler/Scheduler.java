@@ -471,7 +471,6 @@ public final class Scheduler implements AutoCloseable {
                 int k = runQueue.stealFrom(victim.runQueue, this);
                 if (k > 0) {
                     STOLEN.setOpaque(this, stolen + k);
-                    group.steals.add(k);
                     return true;
                 }
             }
@@ -545,7 +544,8 @@ public final class Scheduler implements AutoCloseable {
 
     // ---------------------------------------------------------------- submission
 
-    private boolean onCarrier() {
+    /** True when the caller runs on this scheduler's carrier (in its loop, a fiber or task here). */
+    boolean onCarrier() {
         Thread c = carrier;
         return c != null && LoomSupport.currentCarrier() == c;
     }

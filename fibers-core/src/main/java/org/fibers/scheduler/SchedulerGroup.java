@@ -6,7 +6,6 @@ import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 import org.fibers.internal.LoomSupport;
 import org.fibers.internal.Threads;
@@ -35,8 +34,6 @@ final class SchedulerGroup {
     private final AtomicLong foreignStarted = new AtomicLong();
     /** Members spinning in search of work; while one is, busy members wake nobody. */
     final AtomicInteger spinning = new AtomicInteger();
-    /** Tasks moved by stealing, counted by the thief. */
-    final LongAdder steals = new LongAdder();
     /** Who hears of failures in fibers and tasks: (fiber or task, throwable). */
     volatile BiConsumer<Object, Throwable> uncaughtHandler = LOGGING_HANDLER;
     /** While true, every fiber completion wakes the watcher (Fibers.run waiting to drain). */
@@ -77,8 +74,7 @@ final class SchedulerGroup {
 
     void fiberStarted(Task fiber) {
         Scheduler here = fiber.owner;
-        Thread c = here.carrier;
-        if (c == null || LoomSupport.currentCarrier() != c) {
+        if (!here.onCarrier()) {
             Scheduler current = Scheduler.current();
             here = current != null && current.group == this ? current : null;
         }

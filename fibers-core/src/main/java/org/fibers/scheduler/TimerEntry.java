@@ -2,7 +2,6 @@ package org.fibers.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import org.fibers.internal.LoomSupport;
 
 /**
  * One timer: a deadline and a task, owned by one scheduler's {@link TimerQueue}.
@@ -59,7 +58,7 @@ final class TimerEntry implements TimerHandle {
             return false; // already fired or cancelled: nothing to undo
         }
         // We won: the task will never run. Now get rid of the entry.
-        if (LoomSupport.currentCarrier() == queue.scheduler.carrier && heapIndex >= 0) {
+        if (queue.scheduler.onCarrier() && heapIndex >= 0) {
             queue.removeCancelled(this); // on the owning carrier: heapIndex is ours to read
         } else {
             queue.countRemoteCancel();

@@ -35,10 +35,6 @@ final class FiberRegistry {
         }
     }
 
-    int size() {
-        return size;
-    }
-
     private void compact() {
         int live = 0;
         for (int i = 0; i < size; i++) {

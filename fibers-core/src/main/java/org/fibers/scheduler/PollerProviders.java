@@ -15,11 +15,6 @@ final class PollerProviders {
         return CHOSEN == null ? new ParkingPoller(scheduler) : CHOSEN.create(scheduler);
     }
 
-    /** The chosen provider's class name, or "park". */
-    static String describe() {
-        return CHOSEN == null ? "park" : CHOSEN.getClass().getName();
-    }
-
     private static PollerProvider choose() {
         if ("park".equals(System.getProperty("fibers.poller"))) {
             return null;

@@ -86,11 +86,6 @@ public abstract class Task {
         owner.group.report(this, failure);
     }
 
-    /** Changes the owner; only while nobody can submit this task concurrently (before it starts). */
-    protected final void setOwner(Scheduler scheduler) {
-        this.owner = scheduler;
-    }
-
     // VarHandle mechanics
     private static final java.lang.invoke.VarHandle PREEMPT;
 

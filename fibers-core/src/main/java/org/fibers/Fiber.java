@@ -314,9 +314,14 @@ public final class Fiber<T> extends Task {
     private final class Router implements Executor {
         @Override
         public void execute(Runnable cont) {
+            boolean first = continuation == null;
             continuation = cont;
             QUEUED.setOpaque(Fiber.this, true);
-            submit();
+            if (first) {
+                submit(); // start: where spawn put it (a shared spawn chose a peer on purpose)
+            } else {
+                submitWoken();
+            }
         }
     }
 

@@ -46,7 +46,7 @@ public class OpState {
      * hold nothing and may yield (backoff) to let others run.
      *
      * Delivery is separate from the state word: the winner writes winner (plain) then result
-     * (release) and unparks the owner. result == null means "not delivered yet"; a null value
+     * (volatile: see deliver) and unparks the owner. result == null means "not delivered yet"; a null value
      * travels as NULL_RESULT.
      */
 
@@ -94,6 +94,15 @@ public class OpState {
 
     /** Raw result of the winning branch; null until delivered, then NULL_RESULT or the value. */
     private volatile Object result;
+
+    /**
+     * True while the owner busy-waits for {@link #result} instead of parking, so a deliverer can
+     * skip the unpark (a write to the owner's thread, on another core). The owner clears it
+     * before it re-reads the result and parks; both sides store then load (Dekker), so either
+     * the deliverer sees false and unparks, or the owner sees the result and does not park.
+     * <pre>  false --owner starts spinning--> true --owner stops--> false </pre>
+     */
+    private volatile boolean ownerSpinning;
 
     OpState(Thread owner) {
         this.owner = owner;
@@ -176,8 +185,14 @@ public class OpState {
     /** Called by the winning party only, after it moved the state to SYNCED. */
     final void deliver(int branch, Object value) {
         winner = branch;
-        RESULT.setRelease(this, value == null ? NULL_RESULT : value);
-        if (owner != Thread.currentThread()) {
+        // A volatile store, not a release: it must not be reordered with the loads in unpark.
+        // VirtualThread.unpark skips its atomic exchange when the permit is already set (a stale
+        // permit left by an earlier wake that arrived while the owner still ran). Its plain read
+        // of the permit could then pass a release store still in our store buffer, while the
+        // owner consumes that permit, re-reads result as null and parks for good (Dekker: both
+        // sides need store-then-load ordering; the owner's is the permit's atomic exchange).
+        RESULT.setVolatile(this, value == null ? NULL_RESULT : value);
+        if (!ownerSpinning && owner != Thread.currentThread()) {
             LockSupport.unpark(owner);
         }
     }
@@ -185,6 +200,16 @@ public class OpState {
     /** Owner only: the delivered raw result (NULL_RESULT for null), or null if none yet. */
     final Object result() {
         return result;
+    }
+
+    /** True once a result was delivered (for a busy-wait before parking). */
+    final boolean hasResult() {
+        return result != null;
+    }
+
+    /** Owner only: marks the start and the end of a busy-wait (see {@link #ownerSpinning}). */
+    final void ownerSpinning(boolean spinning) {
+        ownerSpinning = spinning;
     }
 
     /** Owner only, after {@link #result()} returned non-null. */

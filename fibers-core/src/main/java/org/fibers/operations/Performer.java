@@ -170,6 +170,11 @@ final class Performer {
     /** The park loop; returns the raw result, or CANCELLED after withdrawing. */
     private static Object await(OpState st) {
         Object r;
+        if (st.result() == null) {
+            st.ownerSpinning(true);
+            Scheduler.spinBeforePark(st::hasResult); // a partner on a peer's carrier may be moments away
+            st.ownerSpinning(false);            // then the loop reads the result again before parking
+        }
         while ((r = st.result()) == null) {
             if (st.owner.isInterrupted()) {
                 if (st.withdraw()) {

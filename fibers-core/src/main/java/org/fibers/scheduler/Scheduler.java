@@ -57,6 +57,11 @@ public final class Scheduler implements AutoCloseable {
     private static volatile Scheduler[] running = new Scheduler[0];
     private static final Object RUNNING_LOCK = new Object();
     /** How long an idle carrier spins looking for work before it blocks. */
+    /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
+    private static final boolean MIGRATE_ON_WAKE =
+            Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
+    /** {@link #spinBeforePark}: how long a blocking fiber may busy-wait before it parks. */
+    private static final long BLOCK_SPIN_NANOS = Long.getLong("fibers.blockSpinMicros", 5) * 1000L;
     private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
 
     final SchedulerGroup group;
@@ -492,6 +497,43 @@ public final class Scheduler implements AutoCloseable {
         sleeping = AWAKE;
     }
 
+    /**
+     * Low-level, for blocking primitives: lets a fiber that is about to park for a partner busy-wait
+     * a little first, as {@code SynchronousQueue} does between platform threads. A partner on a
+     * peer's carrier then completes the wait without a park, an unpark and a resubmission. It is
+     * allowed only while the carrier has nothing else to do: the caller is a fiber of a group with
+     * peers, no other task is runnable here, no timer is due and no fd is registered (events may be
+     * pending); {@code done} is polled between pauses.
+     *
+     * @return true once {@code done} held; false when spinning is not allowed or the budget is spent
+     */
+    public static boolean spinBeforePark(BooleanSupplier done) {
+        if (BLOCK_SPIN_NANOS <= 0) {
+            return false;
+        }
+        Scheduler s = current();
+        if (s == null || s.group.members.length == 1 || s.poller.hasRegistrations() || s.hasIncoming()
+                || !(Thread.currentThread().isVirtual())) {
+            return false;
+        }
+        long until = System.nanoTime() + BLOCK_SPIN_NANOS;
+        long nextDue = s.timers.nextDeadline();
+        if (nextDue != Long.MAX_VALUE && nextDue - until < 0) {
+            until = nextDue;
+        }
+        for (;;) {
+            for (int i = 0; i < 16; i++) {
+                Thread.onSpinWait();
+                if (done.getAsBoolean()) {
+                    return true;
+                }
+            }
+            if (s.hasIncoming() || System.nanoTime() - until >= 0) {
+                return false;
+            }
+        }
+    }
+
     /** Spins a little while for incoming or stealable work; true if some showed up. */
     private boolean spinForWork(long deadline) {
         group.spinning.incrementAndGet();
@@ -554,6 +596,30 @@ public final class Scheduler implements AutoCloseable {
     void submit(Task task) {
         if (onCarrier()) {
             pushLocal(task);
+        } else {
+            inbox.push(task);
+            wake();
+        }
+    }
+
+    /**
+     * Makes a woken task runnable. When a peer's own loop is the waker (its poller saw the fd
+     * the task waits on, or one of its timers or scheduled tasks ran), that peer takes the task
+     * over and queues it locally: a fiber follows the poller its fd is registered with, as a
+     * Netty channel stays on its event loop, and the wake costs no inbox push and no eventfd
+     * write. A wake from a fiber (a channel partner on a peer) leaves the task on its owner, so
+     * two fibers that talk keep a carrier each (see {@link #spinBeforePark}). Anywhere else the
+     * owner gets it as by {@link #submit}.
+     */
+    void submitWoken(Task task) {
+        if (onCarrier()) {
+            pushLocal(task);
+            return;
+        }
+        Scheduler here = MIGRATE_ON_WAKE && !Thread.currentThread().isVirtual() ? group.memberOnCurrentCarrier() : null;
+        if (here != null) {
+            task.owner = here; // we hold the task (it is in no queue): the owner is ours to set
+            here.pushLocal(task);
         } else {
             inbox.push(task);
             wake();

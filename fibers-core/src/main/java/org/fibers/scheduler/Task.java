@@ -42,6 +42,15 @@ public abstract class Task {
         owner.submit(this);
     }
 
+    /**
+     * Makes this task runnable again after a wait. A waker running on a peer scheduler's
+     * carrier takes the task over (see {@link Scheduler#submitWoken}); otherwise as
+     * {@link #submit()}. Thread-safe, never blocks.
+     */
+    protected final void submitWoken() {
+        owner.submitWoken(this);
+    }
+
     void requestPreemption() {
         if (PREEMPT.compareAndSet(this, false, true)) {
             Sysmon.PENDING.incrementAndGet(); // we set the mark: count it once

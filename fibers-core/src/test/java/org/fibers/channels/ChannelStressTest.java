@@ -35,6 +35,38 @@ class ChannelStressTest {
         }
     }
 
+    /**
+     * Two fibers on two schedulers bounce a message; every delivery lands while the partner is
+     * busy-waiting, parking or parked. This once lost a wake-up: a deliverer's release store of
+     * the result passed VirtualThread.unpark's plain read of a stale permit, the owner consumed
+     * that permit, read no result and parked for good. Each round must finish.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // fails even if a round hangs
+    void crossSchedulerPingPongNeverLosesAWakeUp() {
+        int rounds = 20;
+        int trips = 50_000;
+        for (int r = 0; r < rounds; r++) {
+            long echoed = Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+                Channel<Integer> ping = new Channel<>();
+                Channel<Integer> pong = new Channel<>();
+                Scheduler other = Scheduler.current().remotePeers().get(0);
+                Fibers.spawn(() -> {
+                    for (int i = 0; i < trips; i++) {
+                        pong.put(ping.get() + 1);
+                    }
+                }, other, false);
+                long total = 0;
+                for (int i = 0; i < trips; i++) {
+                    ping.put(i);
+                    total += pong.get() - i;
+                }
+                return total;
+            });
+            assertEquals(trips, echoed, "round " + r + ": every echo arrived");
+        }
+    }
+
     @Test
     @Timeout(60)
     void manyProducersAndConsumersAcrossFourSchedulersAndPlainThreads() throws Exception {

@@ -161,6 +161,11 @@ public final class PingComparison {
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");
+        for (String key : System.getProperties().stringPropertyNames()) {
+            if (key.startsWith("fibers.")) { // tuning knobs given to us apply to the servers too
+                cmd.add("-D" + key + "=" + System.getProperty(key));
+            }
+        }
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(mainAndArgs);

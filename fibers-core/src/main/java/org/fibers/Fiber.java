@@ -37,7 +37,10 @@ public final class Fiber<T> extends Task {
 
     private final Thread thread;
     private final boolean reportFailure;
-    private Callable<T> body;
+    /** What the fiber runs: a Callable, or a Runnable (spawn(Runnable) needs no wrapper); null once started. */
+    private Object body;
+    /** True when body is the Runnable of spawn(Runnable) (an object may be both kinds). */
+    private final boolean runnableBody;
     private volatile String name;
     /** The virtual thread's continuation; written before each submission, read by the runner. */
     private Runnable continuation;
@@ -56,11 +59,13 @@ public final class Fiber<T> extends Task {
     /** false --cancel() CAS--> true */
     private volatile boolean cancelled;
 
-    private Fiber(Scheduler owner, Callable<T> body, boolean reportFailure) {
+    private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure) {
         super(owner);
         this.body = body;
+        this.runnableBody = runnableBody;
         this.reportFailure = reportFailure;
-        this.thread = LoomSupport.newVirtualThread(new Router(), this::runBody);
+        Router router = new Router();
+        this.thread = LoomSupport.newVirtualThread(router, router);
     }
 
     /**
@@ -73,11 +78,20 @@ public final class Fiber<T> extends Task {
         return f;
     }
 
+    /** Low-level: starts a fiber that runs {@code body} and ends with a null result. */
+    static Fiber<Void> startRunnable(Scheduler scheduler, Runnable body) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(body, "body");
+        Fiber<Void> f = new Fiber<>(scheduler, body, true, true);
+        f.start();
+        return f;
+    }
+
     /** Low-level: a fiber not started yet, so callers can register it first. */
     static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(body, "body");
-        return new Fiber<>(scheduler, body, reportFailure);
+        return new Fiber<>(scheduler, body, false, reportFailure);
     }
 
     /** Starts a fiber made by {@link #create}; once. */
@@ -260,12 +274,19 @@ public final class Fiber<T> extends Task {
         }
     }
 
+    @SuppressWarnings("unchecked")
     private void runBody() {
-        Callable<T> b = body;
+        Object b = body;
         body = null;
         Object result;
         try {
-            T v = b.call();
+            Object v;
+            if (runnableBody) {
+                ((Runnable) b).run();
+                v = null;
+            } else {
+                v = ((Callable<T>) b).call();
+            }
             result = v == null ? NULL_RESULT : v;
         } catch (Throwable t) {
             result = new Failure(t);
@@ -273,7 +294,9 @@ public final class Fiber<T> extends Task {
                 reportUncaught(t);
             }
         }
-        outcome = result;
+        // A release store is enough: the getAndSet below is a full fence, and whoever sees DONE
+        // (or is woken from the stack) reads the outcome after it.
+        OUTCOME.setRelease(this, result);
         Waiter w = (Waiter) WAITERS.getAndSet(this, DONE);
         for (; w != null; w = w.next) {
             if (w.thread != null) {
@@ -310,8 +333,16 @@ public final class Fiber<T> extends Task {
         return name() + (outcome != null ? " (done)" : "");
     }
 
-    /** Routes the virtual thread's continuation to the scheduler that owns the fiber now. */
-    private final class Router implements Executor {
+    /**
+     * Routes the virtual thread's continuation to the scheduler that owns the fiber now; also
+     * the virtual thread's task (one object for both).
+     */
+    private final class Router implements Executor, Runnable {
+        @Override
+        public void run() {
+            runBody();
+        }
+
         @Override
         public void execute(Runnable cont) {
             boolean first = continuation == null;
@@ -335,6 +366,7 @@ public final class Fiber<T> extends Task {
     private static final VarHandle WAITERS;
     private static final VarHandle CANCELLED;
     private static final VarHandle QUEUED;
+    private static final VarHandle OUTCOME;
 
     static {
         try {
@@ -342,6 +374,7 @@ public final class Fiber<T> extends Task {
             WAITERS = l.findVarHandle(Fiber.class, "waiters", Waiter.class);
             CANCELLED = l.findVarHandle(Fiber.class, "cancelled", boolean.class);
             QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
+            OUTCOME = l.findVarHandle(Fiber.class, "outcome", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -119,10 +119,8 @@ public final class Fibers {
      */
     public static Fiber<Void> spawn(Runnable task, Scheduler scheduler, boolean parallel) {
         Objects.requireNonNull(task, "task");
-        return spawn(() -> {
-            task.run();
-            return null;
-        }, scheduler, parallel);
+        Objects.requireNonNull(scheduler, "scheduler");
+        return Fiber.startRunnable(parallel ? scheduler.chooseParallel() : scheduler, task);
     }
 
     /** Starts {@code task} on {@code scheduler} or, with {@code parallel}, on a chosen peer. */

@@ -170,9 +170,10 @@ final class Performer {
     /** The park loop; returns the raw result, or CANCELLED after withdrawing. */
     private static Object await(OpState st) {
         Object r;
-        if (st.result() == null) {
-            st.ownerSpinning(true);
-            Scheduler.spinBeforePark(st::hasResult); // a partner on a peer's carrier may be moments away
+        Scheduler spinner;
+        if (st.result() == null && (spinner = Scheduler.spinCandidate()) != null) {
+            st.ownerSpinning(true);             // a partner on a peer's carrier may be moments away
+            spinner.spinBeforePark(st::hasResult);
             st.ownerSpinning(false);            // then the loop reads the result again before parking
         }
         while ((r = st.result()) == null) {

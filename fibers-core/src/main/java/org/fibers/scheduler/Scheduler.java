@@ -60,7 +60,7 @@ public final class Scheduler implements AutoCloseable {
     /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
     private static final boolean MIGRATE_ON_WAKE =
             Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
-    /** {@link #spinBeforePark}: how long a blocking fiber may busy-wait before it parks. */
+    /** {@link #spinBeforePark}: how long a blocked fiber may busy-wait before it parks. */
     private static final long BLOCK_SPIN_NANOS = Long.getLong("fibers.blockSpinMicros", 5) * 1000L;
     private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
 
@@ -498,26 +498,35 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * Low-level, for blocking primitives: lets a fiber that is about to park for a partner busy-wait
-     * a little first, as {@code SynchronousQueue} does between platform threads. A partner on a
-     * peer's carrier then completes the wait without a park, an unpark and a resubmission. It is
-     * allowed only while the carrier has nothing else to do: the caller is a fiber of a group with
-     * peers, no other task is runnable here, no timer is due and no fd is registered (events may be
-     * pending); {@code done} is polled between pauses.
-     *
-     * @return true once {@code done} held; false when spinning is not allowed or the budget is spent
+     * Low-level, for blocking primitives: the scheduler of the calling fiber when that fiber may
+     * busy-wait a little before it parks for a partner ({@link #spinBeforePark}), else null. It
+     * may only while its carrier has nothing else to do: the caller is a fiber of a group with
+     * peers (a partner on a peer's carrier can answer in parallel), no other task is runnable
+     * here and no fd is registered (events may be pending).
      */
-    public static boolean spinBeforePark(BooleanSupplier done) {
+    public static Scheduler spinCandidate() {
         if (BLOCK_SPIN_NANOS <= 0) {
-            return false;
+            return null;
         }
         Scheduler s = current();
         if (s == null || s.group.members.length == 1 || s.poller.hasRegistrations() || s.hasIncoming()
-                || !(Thread.currentThread().isVirtual())) {
-            return false;
+                || !Thread.currentThread().isVirtual()) {
+            return null;
         }
+        return s;
+    }
+
+    /**
+     * Busy-waits, as {@code SynchronousQueue} does between platform threads, until {@code done}
+     * holds, work arrives for this scheduler, a timer falls due, or fibers.blockSpinMicros (5)
+     * pass. A partner on a peer's carrier then completes the wait without a park, an unpark and
+     * a resubmission. Call only with the {@link #spinCandidate()} of the calling fiber.
+     *
+     * @return true once {@code done} held; false when the budget is spent or work arrived
+     */
+    public boolean spinBeforePark(BooleanSupplier done) {
         long until = System.nanoTime() + BLOCK_SPIN_NANOS;
-        long nextDue = s.timers.nextDeadline();
+        long nextDue = timers.nextDeadline();
         if (nextDue != Long.MAX_VALUE && nextDue - until < 0) {
             until = nextDue;
         }
@@ -528,7 +537,7 @@ public final class Scheduler implements AutoCloseable {
                     return true;
                 }
             }
-            if (s.hasIncoming() || System.nanoTime() - until >= 0) {
+            if (hasIncoming() || System.nanoTime() - until >= 0) {
                 return false;
             }
         }

@@ -625,8 +625,8 @@ public final class Scheduler implements AutoCloseable {
             pushLocal(task);
             return;
         }
-        Scheduler here = MIGRATE_ON_WAKE && !Thread.currentThread().isVirtual() ? group.memberOnCurrentCarrier() : null;
-        if (here != null) {
+        Scheduler here = MIGRATE_ON_WAKE && !Thread.currentThread().isVirtual() ? current() : null;
+        if (here != null && here.group == group) {
             task.owner = here; // we hold the task (it is in no queue): the owner is ours to set
             here.pushLocal(task);
         } else {

@@ -67,19 +67,6 @@ final class SchedulerGroup {
         return started - ended;
     }
 
-    /** The member whose carrier is the calling thread (or runs the calling fiber), or null. */
-    Scheduler memberOnCurrentCarrier() {
-        Thread c = LoomSupport.currentCarrier();
-        if (c != null) {
-            for (Scheduler s : members) {
-                if (s.carrier == c) {
-                    return s;
-                }
-            }
-        }
-        return null;
-    }
-
     /** Fibers spawned from threads that are not a carrier of this group; guarded by itself. */
     private final FiberRegistry foreignSpawns = new FiberRegistry();
     /** Set when Fibers.run ends: live fibers are cancelled, and so are those started later. */

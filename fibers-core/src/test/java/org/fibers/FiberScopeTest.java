@@ -252,18 +252,29 @@ class FiberScopeTest {
     @Test
     void cancelReachesARunningFiberAtItsNextSuspensionPoint() {
         inFibers(() -> {
+            java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean();
             java.util.concurrent.atomic.AtomicBoolean go = new java.util.concurrent.atomic.AtomicBoolean();
             Fiber<Void> busy = Fibers.spawn(() -> {
+                running.set(true);
                 while (!go.get()) {
                     Thread.onSpinWait(); // running, not suspended
                 }
                 Fibers.sleep(Duration.ofSeconds(60)); // the next suspension point
             }, org.fibers.scheduler.Scheduler.current().remotePeers().get(0), false);
-            Fibers.sleep(Duration.ofMillis(10));
-            assertFalse(busy.isDone());
-            busy.cancel();
-            go.set(true);
+            // The canceller is a plain thread: an idle peer may steal the busy fiber onto any
+            // carrier, and a carrier it spins on runs nothing else until it suspends.
+            java.util.concurrent.atomic.AtomicBoolean doneBeforeCancel = new java.util.concurrent.atomic.AtomicBoolean();
+            Thread canceller = Thread.ofPlatform().start(() -> {
+                while (!running.get()) {
+                    Thread.onSpinWait();
+                }
+                doneBeforeCancel.set(busy.isDone());
+                busy.cancel();
+                go.set(true);
+            });
             assertThrows(FiberCancelledException.class, busy::join);
+            canceller.join();
+            assertFalse(doneBeforeCancel.get(), "the fiber was still running when cancelled");
             return null;
         });
     }

@@ -45,7 +45,11 @@ import org.fibers.scheduler.spi.Poller;
  * wins the CAS SLEEPING -> AWAKE, calls poller.wakeup(). One of the two always sees the other.
  *
  * Spreading work. When a turn starts with more than one task queued while a peer sleeps and
- * no peer is already spinning for work, the carrier wakes one peer, which then steals.
+ * no peer is already spinning for work, the carrier wakes one peer, which then steals half.
+ * A lone queued task is stolen only from a peer that has been running one task for a few
+ * microseconds (Go's rule for its runnext slot): the common lone task is the partner that the
+ * running fiber just woke and is about to block for, and taking it would split the pair. The
+ * preemption ticker wakes an idle peer for a carrier that holds one task a whole tick.
  * </pre>
  */
 public final class Scheduler implements AutoCloseable {
@@ -63,6 +67,10 @@ public final class Scheduler implements AutoCloseable {
     /** {@link #spinBeforePark}: how long a blocked fiber may busy-wait before it parks. */
     private static final long BLOCK_SPIN_NANOS = Long.getLong("fibers.blockSpinMicros", 5) * 1000L;
     private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
+    /** {@link #loneTaskIsStuck}: how long a peer must run one task before its lone queued task is taken. */
+    private static final long LONE_STEAL_PATIENCE_NANOS = 3_000;
+    /** {@link #idle} without a preemption ticker (hz 0): how often to look again at a lone queued task. */
+    private static final long LONE_RECHECK_NANOS = 1_000_000;
 
     final SchedulerGroup group;
     final int index;
@@ -96,6 +104,11 @@ public final class Scheduler implements AutoCloseable {
     private long runcount;
     /** Tasks this scheduler stole from peers; written by the carrier (opaque). */
     private long stolen;
+    /**
+     * {@link #loneTaskIsStuck}: per peer index i, at 2i the run sequence number we last saw it
+     * at with one task queued, at 2i+1 when we first saw that run. Carrier only; lazy.
+     */
+    private long[] lonePatience;
     /**
      * Idle handshake.
      * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
@@ -472,15 +485,46 @@ public final class Scheduler implements AutoCloseable {
         int start = ThreadLocalRandom.current().nextInt(n);
         for (int i = 0; i < n; i++) {
             Scheduler victim = members[(start + i) % n];
-            if (victim != this) {
-                int k = runQueue.stealFrom(victim.runQueue, this);
-                if (k > 0) {
-                    STOLEN.setOpaque(this, stolen + k);
-                    return true;
-                }
+            if (victim == this) {
+                continue;
+            }
+            int queued = victim.load();
+            if (queued == 0 || queued == 1 && !loneTaskIsStuck(victim)) {
+                continue;
+            }
+            int k = runQueue.stealFrom(victim.runQueue, this);
+            if (k > 0) {
+                STOLEN.setOpaque(this, stolen + k);
+                return true;
             }
         }
         return false;
+    }
+
+    /**
+     * Whether the one task queued at {@code victim} waits behind a long run (Go's rule for its
+     * runnext slot): true once the victim has been running the same task for
+     * {@link #LONE_STEAL_PATIENCE_NANOS} of our looks. A victim between tasks, or one whose
+     * running task is about to block (the partner it just woke is the queued task), runs its
+     * lone task itself within moments; stealing it would only split two fibers that talk.
+     * Carrier only.
+     */
+    private boolean loneTaskIsStuck(Scheduler victim) {
+        if (victim.runningTaskRacy() == null) {
+            return false;                       // between tasks: it takes the queued one next
+        }
+        long seq = victim.runSeqRacy();
+        long now = System.nanoTime();
+        if (lonePatience == null) {
+            lonePatience = new long[2 * group.members.length];
+        }
+        int i = 2 * victim.index;
+        if (lonePatience[i] != seq) {
+            lonePatience[i] = seq;              // a new run since our last look: start the clock
+            lonePatience[i + 1] = now;
+            return false;
+        }
+        return now - lonePatience[i + 1] >= LONE_STEAL_PATIENCE_NANOS;
     }
 
     private void idle(BooleanSupplier finished) {
@@ -489,9 +533,14 @@ public final class Scheduler implements AutoCloseable {
             return;
         }
         sleeping = SLEEPING;
-        if (hasIncoming() || peersHaveWork() || closed || finished.getAsBoolean()) {
+        if (hasIncoming() || peersHaveSurplus() || closed || finished.getAsBoolean()) {
             sleeping = AWAKE;
             return;
+        }
+        if (peersHaveWork() && group.hz() == 0) {
+            // No ticker will wake us if that lone task sits behind a long run: look again soon.
+            long soon = System.nanoTime() + LONE_RECHECK_NANOS;
+            deadline = deadline - soon < 0 ? deadline : soon;
         }
         poller.pollBlocking(deadline);
         sleeping = AWAKE;
@@ -543,14 +592,14 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Spins a little while for incoming or stealable work; true if some showed up. */
+    /** Spins a little while for incoming work, stealing when it can; true if it got some. */
     private boolean spinForWork(long deadline) {
         group.spinning.incrementAndGet();
         try {
             long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
             do {
                 Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
-                if (hasIncoming() || peersHaveWork() || closed) {
+                if (hasIncoming() || closed || peersHaveWork() && steal()) {
                     return true;
                 }
             } while (System.nanoTime() - until < 0);
@@ -571,6 +620,27 @@ public final class Scheduler implements AutoCloseable {
             }
         }
         return false;
+    }
+
+    /** Some peer has more queued than it can start next: what {@link #wakeIdlePeer} wakes us for. */
+    private boolean peersHaveSurplus() {
+        for (Scheduler s : group.members) {
+            if (s != this && s.load() > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Called by the preemption ticker for a carrier that has run one task for a whole tick: if
+     * anything waits in its queue, wakes an idle peer, which steals it (even a lone task, see
+     * {@link #loneTaskIsStuck}).
+     */
+    void hogHasQueuedWork() {
+        if (load() > 0) {
+            wakeIdlePeer();
+        }
     }
 
     private void wakeIdlePeer() {

@@ -17,8 +17,8 @@ import org.fibers.internal.Threads;
  * number), that task has used up a whole slice, and the ticker marks it. A marked fiber yields
  * at its next fiber operation ({@link Scheduler#preemptionPoint()}, called by perform, put,
  * get, sleep...), even one that would not block, so its peers in the queue get a turn. A fiber
- * that never performs an operation is never preempted; meanwhile idle peer schedulers steal
- * the other fibers queued behind it, so only the hog's own carrier is held.
+ * that never performs an operation is never preempted; meanwhile the ticker wakes an idle peer,
+ * which steals the fibers queued behind it, so only the hog's own carrier is held.
  *
  * The hot-path cost is one read of a static volatile counter of outstanding marks
  * ({@link #PENDING}); only when it is non-zero does a fiber look for its own mark.
@@ -68,6 +68,7 @@ final class Sysmon implements Runnable {
                 long seq = s.runSeqRacy();
                 if (running != null && running == lastTask[i] && seq == lastSeq[i]) {
                     running.requestPreemption();
+                    s.hogHasQueuedWork();
                 }
                 lastTask[i] = running;
                 lastSeq[i] = seq;

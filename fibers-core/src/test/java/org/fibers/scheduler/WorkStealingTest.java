@@ -7,11 +7,17 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.fibers.Fiber;
 import org.fibers.Fibers;
 import org.fibers.RunOptions;
+import org.fibers.channels.Channel;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class WorkStealingTest {
     /** CPU work that the JIT cannot drop. */
@@ -96,6 +102,71 @@ class WorkStealingTest {
             for (Fiber<Boolean> f : fibers) {
                 assertTrue(f.join(), "a fiber runs on the scheduler that owns it");
             }
+            return null;
+        });
+    }
+
+    /**
+     * A fiber that computes without ever reaching a fiber operation holds its carrier; the one
+     * fiber queued behind it must still run, on the idle peer: woken by the preemption ticker
+     * (hz 100), or by the idle peer's own periodic look when there is no ticker (hz 0).
+     */
+    @ParameterizedTest(name = "hz {0}")
+    @ValueSource(ints = {100, 0})
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aLoneFiberQueuedBehindAHogIsStolen(int hz) {
+        Fibers.run(RunOptions.builder().parallelism(2).hz(hz).build(), () -> {
+            Scheduler main = Scheduler.current();
+            AtomicBoolean released = new AtomicBoolean();
+            AtomicReference<Scheduler> hogRanOn = new AtomicReference<>();
+            Fiber<Boolean> hog = Fibers.spawn(() -> {
+                hogRanOn.set(Scheduler.current()); // it never yields, so it never moves
+                long until = System.nanoTime() + 20_000_000_000L;
+                while (!released.get() && System.nanoTime() < until) {
+                    burn(1000);                 // no fiber operation: never yields its carrier
+                }
+                return released.get();
+            }, main, false);
+            Fiber<Scheduler> lone = Fibers.spawn(() -> {
+                released.set(true);
+                return Scheduler.current();
+            }, main, false);
+            Scheduler ranOn = lone.join();
+            assertTrue(hog.join(), "the hog was released by the lone fiber, not by its time limit");
+            assertTrue(ranOn != hogRanOn.get(), "the lone fiber ran beside the hog, not after it");
+            return null;
+        });
+    }
+
+    /**
+     * Two fibers that talk over channels from two schedulers keep a scheduler each: the partner
+     * one of them wakes sits alone in its owner's queue for moments only, and is not stolen.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void partnersOnTwoSchedulersStayApart() {
+        Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+            Scheduler here = Scheduler.current();
+            Scheduler there = here.remotePeers().get(0);
+            Channel<Integer> ping = new Channel<>();
+            Channel<Integer> pong = new Channel<>();
+            int rounds = 20_000;
+            Fiber<Integer> partner = Fibers.spawn(() -> {
+                int elsewhere = 0;
+                for (int i = 0; i < rounds; i++) {
+                    pong.put(ping.get());
+                    elsewhere += Scheduler.current() == there ? 0 : 1;
+                }
+                return elsewhere;
+            }, there, false);
+            int driverElsewhere = 0;
+            for (int i = 0; i < rounds; i++) {
+                ping.put(i);
+                assertEquals(i, pong.get());
+                driverElsewhere += Scheduler.current() == here ? 0 : 1;
+            }
+            assertEquals(0, partner.join(), "round trips the partner ran off its scheduler");
+            assertEquals(0, driverElsewhere, "round trips the driver ran off its scheduler");
             return null;
         });
     }

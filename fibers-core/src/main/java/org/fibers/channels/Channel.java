@@ -4,8 +4,11 @@ import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
 import org.fibers.operations.Resumer;
+import org.fibers.operations.SoloState;
 import org.fibers.scheduler.Scheduler;
+import org.fibers.channels.WaitQueue.BranchWaiter;
 import org.fibers.channels.WaitQueue.Node;
+import org.fibers.channels.WaitQueue.SoloWaiter;
 
 /**
  * An unbuffered rendezvous channel (Guile's {@code make-channel}): a put completes only together
@@ -46,6 +49,10 @@ public final class Channel<T> {
      * meanwhile: stop), THEIRS_DONE (that waiter is stale: look at the next one).
      *
      * Stale waiters are dropped by head pops during try and service, and by the queue's sweep.
+     *
+     * Nodes: a perform whose only branch is a put or get of this channel gets its op-state from
+     * newSoloState as a SoloWaiter, which block() recognises (state == resume) and enqueues as
+     * the node itself; a branch of a choice gets a BranchWaiter beside the shared op-state.
      */
 
     /** Published puts (nodes carry the message). */
@@ -113,7 +120,7 @@ public final class Channel<T> {
         if (get == null) {
             return false;
         }
-        get.resume.resume(message);
+        get.resume(message);
         return true;
     }
 
@@ -121,11 +128,11 @@ public final class Channel<T> {
     private static Node takeOldest(WaitQueue q) {
         for (;;) {
             Node h = q.head;
-            Node n = h.next;
+            Node n = h.next();
             if (n == null) {
                 return null;
             }
-            if (n.state.trySync()) {
+            if (n.state().trySync()) {
                 q.pop(h, n);                    // it is dead now; pop it unless someone did
                 return n;                       // W->S was ours: we alone serve this node
             }
@@ -140,8 +147,8 @@ public final class Channel<T> {
     private static Node serve(WaitQueue q, OpState mine) {
         Node h = q.head;
         Node p = h;
-        for (Node n = p.next; n != null; p = n, n = n.next) {
-            OpState theirs = n.state;
+        for (Node n = p.next(); n != null; p = n, n = n.next()) {
+            OpState theirs = n.state();
             if (theirs == mine) {
                 continue;                       // our own branch of the same choice: skip
             }
@@ -165,6 +172,18 @@ public final class Channel<T> {
         return null;
     }
 
+    /**
+     * The queue node for a branch: the op-state itself when this operation is the perform's
+     * only branch (it made the state, see newSoloState), else a node beside the shared state.
+     */
+    @SuppressWarnings("unchecked")
+    private static Node waiter(OpState state, Resumer<?> resume) {
+        if (state == resume && state instanceof SoloWaiter solo) {
+            return solo;
+        }
+        return new BranchWaiter(state, (Resumer<Object>) resume);
+    }
+
     /** A put: try hands the message to a waiting get; block publishes a put node. */
     private final class PutOperation extends BaseOperation<Void> {
         private final T message;
@@ -184,13 +203,18 @@ public final class Channel<T> {
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        protected SoloState newSoloState(Thread owner) {
+            return new SoloWaiter(owner);
+        }
+
+        @Override
         protected Runnable block(OpState state, Resumer<? super Void> resume) {
-            Resumer<Object> self = (Resumer<Object>) (Resumer<?>) resume;
-            putq.enqueue(new Node(state, self, message));
+            Node self = waiter(state, resume);
+            self.setMessage(message);           // published by the enqueue's CAS
+            putq.enqueue(self);
             Node get = serve(getq, state);
             if (get != null) {
-                get.resume.resume(message);
+                get.resume(message);
                 self.resume(null);
             }
             return null;                        // stale put nodes are swept lazily
@@ -205,22 +229,26 @@ public final class Channel<T> {
             if (put == null) {
                 return NOT_READY;
             }
-            Object m = put.message;
-            put.message = null;                 // we committed it: nobody else reads it
-            put.resume.resume(null);
+            Object m = put.message();
+            put.setMessage(null);               // we committed it: nobody else reads it
+            put.resume(null);
             return m;
         }
 
         @Override
-        @SuppressWarnings("unchecked")
+        protected SoloState newSoloState(Thread owner) {
+            return new SoloWaiter(owner);
+        }
+
+        @Override
         protected Runnable block(OpState state, Resumer<? super T> resume) {
-            Resumer<Object> self = (Resumer<Object>) (Resumer<?>) resume;
-            getq.enqueue(new Node(state, self, null));
+            Node self = waiter(state, resume);
+            getq.enqueue(self);
             Node put = serve(putq, state);
             if (put != null) {
-                Object m = put.message;
-                put.message = null;
-                put.resume.resume(null);
+                Object m = put.message();
+                put.setMessage(null);
+                put.resume(null);
                 self.resume(m);
             }
             return null;                        // stale get nodes are swept lazily

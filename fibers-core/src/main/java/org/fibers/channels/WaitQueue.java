@@ -4,12 +4,13 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Resumer;
+import org.fibers.operations.SoloState;
 
 /**
  * A lock-free FIFO of waiters (one direction of a channel): published puts or gets, each an
- * op-state, a resumer and, for puts, the message.
+ * op-state, a resumer and, for puts, the message (one object for a single-branch perform).
  */
-final class WaitQueue {
+final class WaitQueue extends WaitQueuePadAfterHead {
     /*
      * Implementation notes.
      *
@@ -33,23 +34,112 @@ final class WaitQueue {
      * Memory ordering: next, head and tail are volatile (CAS with VarHandles); a node's fields
      * other than next are written before the node is published by the CAS of next. The message
      * field is read and cleared only by the party that moved the node's op-state to SYNCED.
+     *
+     * Layout: head and tail sit on separate cache lines (WaitQueuePadding), because takers and
+     * enqueuers usually run on different cores. A single-branch perform's node is its op-state
+     * (SoloWaiter), so a taker's trySync, its read of the message and its delivery of the
+     * result all touch one object that the waiter allocated and spins on.
      */
 
-    /** One published waiter. */
-    static final class Node {
-        /** The performer's op-state; dead once it is SYNCED. */
-        final OpState state;
-        /** Resumes the performer through the branch that published this node. */
-        final Resumer<Object> resume;
-        /** The message of a put; read and cleared by the party that commits this node. */
-        Object message;
-        /** Successor in append order; null only for the last node. */
-        volatile Node next;
+    /**
+     * One published waiter. A blocked perform whose only branch is this channel operation is
+     * one {@link SoloWaiter} (op-state, resumer and node in one object: the peer that completes
+     * it touches one object); a branch of a choice is a {@link BranchWaiter} beside the
+     * choice's shared op-state.
+     */
+    interface Node {
+        /** The performer's op-state; dead once it is SYNCED. Null only for the first dummy. */
+        OpState state();
 
-        Node(OpState state, Resumer<Object> resume, Object message) {
+        /** Resumes the performer through the branch that published this node. */
+        void resume(Object value);
+
+        /** The message of a put; read and cleared by the party that commits this node. */
+        Object message();
+
+        void setMessage(Object message);
+
+        /** Successor in append order; null only for the last node (a volatile read). */
+        Node next();
+
+        boolean casNext(Node expected, Node update);
+    }
+
+    /** The op-state of a single-branch channel perform, doubling as its queue node. */
+    static final class SoloWaiter extends SoloState implements Node {
+        private Object message;
+        private volatile Node next;
+
+        SoloWaiter(Thread owner) {
+            super(owner);
+        }
+
+        @Override
+        public OpState state() {
+            return this;
+        }
+
+        @Override
+        public Object message() {
+            return message;
+        }
+
+        @Override
+        public void setMessage(Object message) {
+            this.message = message;
+        }
+
+        @Override
+        public Node next() {
+            return next;
+        }
+
+        @Override
+        public boolean casNext(Node expected, Node update) {
+            return SOLO_NEXT.compareAndSet(this, expected, update);
+        }
+    }
+
+    /** One branch of a choice (or the first dummy): a node beside the shared op-state. */
+    static final class BranchWaiter implements Node {
+        private final OpState state;
+        private final Resumer<Object> resume;
+        private Object message;
+        private volatile Node next;
+
+        BranchWaiter(OpState state, Resumer<Object> resume) {
             this.state = state;
             this.resume = resume;
+        }
+
+        @Override
+        public OpState state() {
+            return state;
+        }
+
+        @Override
+        public void resume(Object value) {
+            resume.resume(value);
+        }
+
+        @Override
+        public Object message() {
+            return message;
+        }
+
+        @Override
+        public void setMessage(Object message) {
             this.message = message;
+        }
+
+        @Override
+        public Node next() {
+            return next;
+        }
+
+        @Override
+        public boolean casNext(Node expected, Node update) {
+            return BRANCH_NEXT.compareAndSet(this, expected, update);
         }
     }
 
@@ -63,8 +153,6 @@ final class WaitQueue {
      *                   --pop at the head (becomes the dummy) or sweep unlink--> detached
      */
 
-    /** The dummy node; head.next is the oldest waiter (possibly dead). */
-    volatile Node head;
     /** The last node, or a node before it (lagging); only a hint for enqueue. */
     private volatile Node tail;
     /** Enqueues since the last sweep. Benign race: plain, approximate. */
@@ -73,7 +161,7 @@ final class WaitQueue {
     private int sweepPeriod = MIN_SWEEP_PERIOD;
 
     WaitQueue() {
-        Node dummy = new Node(null, null, null);
+        Node dummy = new BranchWaiter(null, null);
         head = dummy;
         tail = dummy;
     }
@@ -86,9 +174,9 @@ final class WaitQueue {
         }
         for (;;) {
             Node t = tail;
-            Node next = t.next;
+            Node next = t.next();
             if (next == null) {
-                if (NEXT.compareAndSet(t, null, node)) {
+                if (t.casNext(null, node)) {
                     TAIL.compareAndSet(this, t, node);   // fails only if someone advanced it already
                     return;
                 }                                   // lost the race to append: re-read
@@ -108,19 +196,19 @@ final class WaitQueue {
     int sweep() {
         int live = 0;
         Node p = head;
-        Node n = p.next;
+        Node n = p.next();
         while (n != null) {
-            Node after = n.next;
-            if (after != null && n.state.isSynced()) {
+            Node after = n.next();
+            if (after != null && n.state().isSynced()) {
                 // Failure means p.next changed (another sweep); either way move on from p.
-                NEXT.compareAndSet(p, n, after);
-                n = p.next;
+                p.casNext(n, after);
+                n = p.next();
                 if (n == null) {
                     break;
                 }
                 continue;
             }
-            if (!n.state.isSynced()) {
+            if (!n.state().isSynced()) {
                 live++;
             }
             p = n;
@@ -132,7 +220,7 @@ final class WaitQueue {
     /** Nodes currently linked, live or dead (for tests and monitoring; racy). */
     int size() {
         int count = 0;
-        for (Node n = head.next; n != null; n = n.next) {
+        for (Node n = head.next(); n != null; n = n.next()) {
             count++;
         }
         return count;
@@ -141,14 +229,16 @@ final class WaitQueue {
     // VarHandle mechanics
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;
-    private static final VarHandle NEXT;
+    private static final VarHandle SOLO_NEXT;
+    private static final VarHandle BRANCH_NEXT;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
-            HEAD = l.findVarHandle(WaitQueue.class, "head", Node.class);
+            HEAD = l.findVarHandle(WaitQueueHead.class, "head", Node.class);
             TAIL = l.findVarHandle(WaitQueue.class, "tail", Node.class);
-            NEXT = l.findVarHandle(Node.class, "next", Node.class);
+            SOLO_NEXT = l.findVarHandle(SoloWaiter.class, "next", Node.class);
+            BRANCH_NEXT = l.findVarHandle(BranchWaiter.class, "next", Node.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -64,6 +64,16 @@ public abstract class BaseOperation<T> extends Operation<T> {
      */
     protected abstract Runnable block(OpState state, Resumer<? super T> resume);
 
+    /**
+     * The op-state of a perform whose only branch is this operation, owned by {@code owner}
+     * (the calling thread). The default is a plain {@link SoloState}; override to return a
+     * subclass that {@link #block} then uses as its waiter record as well (see
+     * {@link SoloState}). Called at most once per perform, just before {@link #block}.
+     */
+    protected SoloState newSoloState(Thread owner) {
+        return new SoloState(owner);
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public final T perform() {

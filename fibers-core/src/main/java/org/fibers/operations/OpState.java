@@ -97,10 +97,12 @@ public class OpState {
 
     /**
      * True while the owner busy-waits for {@link #result} instead of parking, so a deliverer can
-     * skip the unpark (a write to the owner's thread, on another core). The owner clears it
-     * before it re-reads the result and parks; both sides store then load (Dekker), so either
-     * the deliverer sees false and unparks, or the owner sees the result and does not park.
-     * <pre>  false --owner starts spinning--> true --owner stops--> false </pre>
+     * skip the unpark (a write to the owner's thread, on another core). An owner whose spin
+     * ends without a result clears it before it re-reads the result and parks; both sides store
+     * then load (Dekker), so either the deliverer sees false and unparks, or the owner sees the
+     * result and does not park. An owner whose spin saw the result leaves it set: nobody else
+     * delivers to this op-state, so the flag is dead, and clearing it would cost a fence.
+     * <pre>  false --owner starts spinning--> true --owner's spin ran out--> false </pre>
      */
     private volatile boolean ownerSpinning;
 

@@ -16,8 +16,9 @@ final class Performer {
      * perform(leaves):
      *   1. try: from a random start, call tryPerform() on each leaf; the first that returns a
      *      value wins, its wrap is applied, done. Allocation-free.
-     *   2. block: allocate ONE OpState (a SoloState, which is also the resumer, when there is a
-     *      single leaf; otherwise one small Branch resumer per leaf). From the same random start,
+     *   2. block: allocate ONE OpState (when there is a single leaf, a SoloState made by that leaf,
+     *      which is also the resumer and may be the leaf's waiter record; otherwise one small
+     *      Branch resumer per leaf). From the same random start,
      *      call block(state, resumer) on each leaf, stopping early if the state is already SYNCED
      *      (a block function or a peer completed us while we were still publishing).
      *   3. park until a result is delivered. On wake: run the withdraw actions of the leaves that
@@ -45,7 +46,7 @@ final class Performer {
     /** Block phase for one leaf, after its try failed. */
     @SuppressWarnings("unchecked")
     static <T> T blockOne(BaseOperation<?> base, Function<Object, Object> wrap) {
-        SoloState st = new SoloState(Thread.currentThread());
+        SoloState st = base.newSoloState(Thread.currentThread());
         Runnable withdraw = null;
         try {
             withdraw = ((BaseOperation<Object>) base).block(st, st);
@@ -111,7 +112,7 @@ final class Performer {
     @SuppressWarnings("unchecked")
     private static Object blockMany(BaseOperation<?>[] bases, Function<Object, Object>[] wraps,
                                     int n, Flat flat, int start) {
-        OpState st = n == 1 ? new SoloState(Thread.currentThread()) : new OpState(Thread.currentThread());
+        OpState st = n == 1 ? bases[0].newSoloState(Thread.currentThread()) : new OpState(Thread.currentThread());
         Runnable[] withdraws = null;
         try {
             for (int i = 0, k = start; i < n && !st.isSynced(); i++) {
@@ -173,8 +174,9 @@ final class Performer {
         Scheduler spinner;
         if (st.result() == null && (spinner = Scheduler.spinCandidate()) != null) {
             st.ownerSpinning(true);             // a partner on a peer's carrier may be moments away
-            spinner.spinBeforePark(st::hasResult);
-            st.ownerSpinning(false);            // then the loop reads the result again before parking
+            if (!spinner.spinBeforePark(st::hasResult)) {
+                st.ownerSpinning(false);        // then the loop reads the result again before parking
+            }                                   // else delivered: the flag no longer matters, save the fence
         }
         while ((r = st.result()) == null) {
             if (st.owner.isInterrupted()) {
@@ -199,18 +201,6 @@ final class Performer {
 
     private static FiberCancelledException cancelled() {
         return new FiberCancelledException("interrupted while blocked in Operation.perform()");
-    }
-
-    /** The op-state of a one-leaf perform doubles as that leaf's resumer: one allocation less. */
-    static final class SoloState extends OpState implements Resumer<Object> {
-        SoloState(Thread owner) {
-            super(owner);
-        }
-
-        @Override
-        public void resume(Object value) {
-            deliver(0, value);
-        }
     }
 
     /** The resumer of leaf {@code index} of a many-leaf perform. */

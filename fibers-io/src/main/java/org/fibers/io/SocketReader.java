@@ -53,6 +53,8 @@ final class SocketReader {
      */
     private byte[] bytes;
     private ByteBuffer staging;
+    /** Native address of {@link #staging} (kept alive by that field): recv without JNI buffer lookups. */
+    private long stagingAddress;
     private int pos;
     private int lim;
     private boolean eof;
@@ -188,6 +190,7 @@ final class SocketReader {
         if (bytes == null) {
             bytes = new byte[bufferSize];
             staging = ByteBuffer.allocateDirect(bufferSize);
+            stagingAddress = io.netty.channel.unix.Buffer.memoryAddress(staging);
         }
         if (pos == lim) {
             pos = lim = 0;
@@ -200,7 +203,7 @@ final class SocketReader {
             int seq = pfd.seq(PolledFd.READ);
             if (!drained || seq != drainedSeq || pfd.hungUp()) {
                 int space = bytes.length - lim;
-                int n = readOnce(staging, space);
+                int n = readOnce(stagingAddress, space);
                 if (n > 0) {
                     staging.get(0, bytes, lim, n);
                     lim += n;
@@ -219,12 +222,14 @@ final class SocketReader {
         }
     }
 
-    private int readOnce(ByteBuffer b, int len) throws IOException {
+    private int readOnce(long address, int len) throws IOException {
         if (!pfd.acquire()) {
             throw IoErrors.closed();
         }
         try {
-            return socket.recv(b, 0, len); // recvfrom(2): skips the VFS layer read(2) goes through
+            // recvfrom(2): skips the VFS layer read(2) goes through; by address, as Netty's own
+            // channels do, so the JNI call needs no GetDirectBufferAddress on a buffer object
+            return socket.recvAddress(address, 0, len);
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {

@@ -19,6 +19,8 @@ final class SocketWriter {
     private final int bufferSize;
     /** Direct buffer, allocated on first write; bytes [pos, lim) are not written out yet. */
     private ByteBuffer buf;
+    /** Native address of {@link #buf} (kept alive by that field): send without JNI buffer lookups. */
+    private long bufAddress;
     private int pos;
     private int lim;
     /** Times a flush had to wait for the send buffer; writer thread only, for tests and introspection. */
@@ -102,7 +104,9 @@ final class SocketWriter {
             throw IoErrors.closed();
         }
         try {
-            return socket.send(buf, from, to); // sendto(2): skips the VFS layer write(2) goes through
+            // sendto(2): skips the VFS layer write(2) goes through; by address, as Netty's own
+            // channels do, so the JNI call needs no GetDirectBufferAddress on a buffer object
+            return socket.sendAddress(bufAddress, from, to);
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {
@@ -114,6 +118,7 @@ final class SocketWriter {
         ByteBuffer b = buf;
         if (b == null) {
             b = buf = ByteBuffer.allocateDirect(bufferSize);
+            bufAddress = io.netty.channel.unix.Buffer.memoryAddress(b);
         }
         return b;
     }

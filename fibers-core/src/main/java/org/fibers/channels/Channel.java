@@ -184,8 +184,16 @@ public final class Channel<T> {
         return new BranchWaiter(state, (Resumer<Object>) resume);
     }
 
+    /** A put or a get: a perform with it as its only branch waits as one SoloWaiter. */
+    private abstract static class ChannelOperation<R> extends BaseOperation<R> {
+        @Override
+        protected SoloState newSoloState(Thread owner) {
+            return new SoloWaiter(owner);
+        }
+    }
+
     /** A put: try hands the message to a waiting get; block publishes a put node. */
-    private final class PutOperation extends BaseOperation<Void> {
+    private final class PutOperation extends ChannelOperation<Void> {
         private final T message;
 
         PutOperation(T message) {
@@ -203,11 +211,6 @@ public final class Channel<T> {
         }
 
         @Override
-        protected SoloState newSoloState(Thread owner) {
-            return new SoloWaiter(owner);
-        }
-
-        @Override
         protected Runnable block(OpState state, Resumer<? super Void> resume) {
             Node self = waiter(state, resume);
             self.setMessage(message);           // published by the enqueue's CAS
@@ -222,22 +225,16 @@ public final class Channel<T> {
     }
 
     /** A get: try takes a waiting put's message; block publishes a get node. */
-    private final class GetOperation extends BaseOperation<T> {
+    private final class GetOperation extends ChannelOperation<T> {
         @Override
         protected Object tryPerform() {
             Node put = takeOldest(putq);
             if (put == null) {
                 return NOT_READY;
             }
-            Object m = put.message();
-            put.setMessage(null);               // we committed it: nobody else reads it
+            Object m = put.takeMessage();       // we committed it: nobody else reads it
             put.resume(null);
             return m;
-        }
-
-        @Override
-        protected SoloState newSoloState(Thread owner) {
-            return new SoloWaiter(owner);
         }
 
         @Override
@@ -246,8 +243,7 @@ public final class Channel<T> {
             getq.enqueue(self);
             Node put = serve(putq, state);
             if (put != null) {
-                Object m = put.message();
-                put.setMessage(null);
+                Object m = put.takeMessage();
                 put.resume(null);
                 self.resume(m);
             }

@@ -59,6 +59,13 @@ final class WaitQueue extends WaitQueuePadAfterHead {
 
         void setMessage(Object message);
 
+        /** Reads and clears the message; only the party that committed this node calls it. */
+        default Object takeMessage() {
+            Object m = message();
+            setMessage(null);
+            return m;
+        }
+
         /** Successor in append order; null only for the last node (a volatile read). */
         Node next();
 

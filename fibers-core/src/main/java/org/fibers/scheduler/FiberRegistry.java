@@ -1,6 +1,7 @@
 package org.fibers.scheduler;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The fibers started through one scheduler, so that {@code Fibers.run} can cancel those still
@@ -10,45 +11,116 @@ import java.util.Arrays;
  * <pre>
  * Implementation notes
  *
- * Appending is a store into an array (a fiber's end is not reported here, to keep spawn
- * cheap). When the array is full, ended fibers are dropped in place; if it is still more than
- * half full it doubles, and a mostly empty large array shrinks. So the array holds at most
- * about twice the live fibers, and the work is amortised O(1) per spawn.
+ * Appending stores into fixed-size chunks: nothing is ever copied as the registry grows, so a
+ * burst of a million spawns costs a million array stores. A fiber's end is not reported here
+ * (it may end on another carrier, and spawn must stay cheap); instead ended fibers are swept
+ * out in place. Reading whether a fiber ended touches that fiber's memory, so a sweep is the
+ * expensive part, and it runs only when it pays: when the registry holds more than twice the
+ * group's live fibers (a cheap count). While most fibers are alive the registry just grows.
+ * Sweeps happen when an append reaches the next checkpoint (twice the size after the last
+ * look), when the carrier goes idle ({@link #sweepIfSparse}) and when the scheduler's loop
+ * exits, so a burst of fibers that ended is not kept reachable by a scheduler at rest.
+ * So the registry holds at most about twice the live fibers plus one checkpoint's growth,
+ * and the work is amortised O(1) per spawn.
  * </pre>
  */
 final class FiberRegistry {
-    private Task[] items = new Task[64];
+    private static final int CHUNK = 1024;
+    /** Below this size a registry is never swept on idle: not worth a look. */
+    private static final int SMALL = 64;
+
+    /** Fibers started and not ended in the whole group: how full the registry should be. */
+    private final LongSupplier liveInGroup;
+    /** The entries: index i lives at chunks[i / CHUNK][i % CHUNK]; chunks past the size may be null. */
+    private Task[][] chunks = new Task[4][];
     private int size;
+    /** The size at which add() next considers a sweep. */
+    private int checkpoint = CHUNK;
+
+    FiberRegistry(LongSupplier liveInGroup) {
+        this.liveInGroup = liveInGroup;
+    }
 
     void add(Task fiber) {
-        if (size == items.length) {
-            compact();
+        if (size >= checkpoint) {
+            if (isSparse()) {
+                sweep();
+            } else {
+                checkpoint = 2 * size;
+            }
         }
-        items[size++] = fiber;
+        int c = size / CHUNK;
+        if (c == chunks.length) {
+            chunks = Arrays.copyOf(chunks, 2 * c);
+        }
+        Task[] chunk = chunks[c];
+        if (chunk == null) {
+            chunk = chunks[c] = new Task[CHUNK];
+        }
+        chunk[size % CHUNK] = fiber;
+        size++;
+    }
+
+    int size() {
+        return size;
+    }
+
+    /** Whether {@link #sweepIfSparse} may find work; a cheap hint, callable without the guard. */
+    boolean worthSweeping() {
+        return size > SMALL;
+    }
+
+    /** Sweeps ended fibers out if the registry holds many more entries than live fibers. */
+    void sweepIfSparse() {
+        if (worthSweeping() && isSparse()) {
+            sweep();
+        }
     }
 
     /** Cancels every fiber here that has not ended; drops the ended ones. */
     void cancelAll() {
-        compact();
+        sweep();
         for (int i = 0; i < size; i++) {
-            items[i].cancelTask();
+            chunks[i / CHUNK][i % CHUNK].cancelTask();
         }
     }
 
-    private void compact() {
+    private boolean isSparse() {
+        return size > 2 * liveInGroup.getAsLong();
+    }
+
+    /** Keeps the fibers that have not ended, in order; releases chunks no longer needed. */
+    void sweep() {
+        if (size > 0 && liveInGroup.getAsLong() == 0) {
+            // Every fiber registered here was counted as started before it was added, and the
+            // count says all started fibers ended: drop them all without touching each one.
+            chunks = new Task[4][];
+            size = 0;
+            checkpoint = CHUNK;
+            return;
+        }
         int live = 0;
         for (int i = 0; i < size; i++) {
-            Task t = items[i];
+            Task t = chunks[i / CHUNK][i % CHUNK];
             if (!t.taskFinished()) {
-                items[live++] = t;
+                chunks[live / CHUNK][live % CHUNK] = t;
+                live++;
             }
         }
-        Arrays.fill(items, live, size, null);
-        size = live;
-        if (size > items.length / 2) {
-            items = Arrays.copyOf(items, items.length * 2);
-        } else if (items.length > 1024 && size < items.length / 8) {
-            items = Arrays.copyOf(items, Math.max(64, items.length / 4));
+        int keptChunks = (live + CHUNK - 1) / CHUNK;
+        if (live % CHUNK != 0) {
+            Arrays.fill(chunks[live / CHUNK], live % CHUNK, CHUNK, null); // the last kept chunk's tail
         }
+        // One emptied spare chunk stays for the next appends; the rest go, so their memory can.
+        int spare = keptChunks;
+        if (spare < chunks.length && chunks[spare] != null) {
+            Arrays.fill(chunks[spare], null);
+        }
+        Arrays.fill(chunks, Math.min(spare + 1, chunks.length), chunks.length, null);
+        if (chunks.length > 16 && keptChunks < chunks.length / 8) {
+            chunks = Arrays.copyOf(chunks, Math.max(4, chunks.length / 4));
+        }
+        size = live;
+        checkpoint = Math.max(CHUNK, 2 * size);
     }
 }

@@ -20,7 +20,11 @@ import java.lang.invoke.VarHandle;
  *     below the capacity, reading head with acquire.
  * Indices are longs that only grow, so head never suffers ABA.
  * The owner clears the slot of a task it took itself (nobody can legally read that slot again:
- * a thief that copied it fails its CAS); stolen slots are left for the owner to overwrite.
+ * a thief that copied it fails its CAS); stolen slots are left for the owner to overwrite, and
+ * when the ring is empty and thieves took something since the last time, the owner clears
+ * every slot ({@link #forgetStolen}) so that no ended fiber stays reachable from a stale slot.
+ * That is safe while head == tail: a thief whose snapshot saw tasks has a head older than the
+ * current one, so whatever it copies is discarded when its CAS on head fails.
  * The owner's tasks beyond the capacity live in the scheduler's overflow deque, which only
  * the owner sees.
  * </pre>
@@ -35,6 +39,10 @@ final class RunQueue {
     private volatile long head;
     /** Next index to fill. Written only by the owner (release), read by thieves (acquire). */
     private volatile long tail;
+    /** Tasks the owner took itself; owner only. head minus this is what thieves took. */
+    private long ownTakes;
+    /** What thieves had taken when the owner last cleared the slots; owner only. */
+    private long stolenAtLastClear;
 
     /** Owner only: appends {@code task}, or returns false when the ring is full. */
     boolean offer(Task task) {
@@ -66,6 +74,7 @@ final class RunQueue {
             int i = (int) h & MASK;
             Task task = slots[i];
             slots[i] = null;
+            ownTakes++;
             HEAD.setRelease(this, h + 1);
             return task;
         }
@@ -79,9 +88,26 @@ final class RunQueue {
             if (HEAD.compareAndSet(this, h, h + 1)) {
                 // Won the slot: no thief can use it any more (their CAS over it fails).
                 slots[i] = null;
+                ownTakes++;
                 return task;
             }
             // Lost to a thief that took a batch including h: re-read head and try again.
+        }
+    }
+
+    /**
+     * Owner only: if the ring is empty and thieves took tasks since the last call, clears every
+     * slot; the slots of stolen tasks would otherwise keep them reachable until overwritten.
+     */
+    void forgetStolen() {
+        long h = (long) HEAD.getAcquire(this);
+        if (h != (long) TAIL.getOpaque(this)) {
+            return; // not empty: live slots, and only stale ones could be cleared
+        }
+        long stolen = h - ownTakes;
+        if (stolen != stolenAtLastClear) {
+            java.util.Arrays.fill(slots, null);
+            stolenAtLastClear = stolen;
         }
     }
 
@@ -109,7 +135,7 @@ final class RunQueue {
             if (HEAD.compareAndSet(victim, h, h + n)) {
                 // The batch is ours: nobody else can take these tasks; adopt and publish them.
                 for (long k = 0; k < n; k++) {
-                    slots[(int) (t + k) & MASK].owner = thief;
+                    slots[(int) (t + k) & MASK].adopt(thief);
                 }
                 TAIL.setRelease(this, t + n);
                 return (int) n;

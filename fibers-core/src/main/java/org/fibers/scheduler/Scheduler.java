@@ -82,7 +82,7 @@ public final class Scheduler implements AutoCloseable {
     private final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
-    final FiberRegistry registry = new FiberRegistry();
+    final FiberRegistry registry;
     /** Fibers started from this carrier, and fibers that ended on it; written by it (release). */
     private long fibersStarted;
     private long fibersEnded;
@@ -124,6 +124,7 @@ public final class Scheduler implements AutoCloseable {
     private Scheduler(SchedulerGroup group, int index) {
         this.group = group;
         this.index = index;
+        this.registry = new FiberRegistry(group::liveFibers);
         this.timerFailureHandler = failure -> group.report("timer task on " + this, failure);
         this.poller = PollerProviders.create(this);
     }
@@ -347,6 +348,9 @@ public final class Scheduler implements AutoCloseable {
             synchronized (RUNNING_LOCK) {
                 running = Arrays.stream(running).filter(s -> s != this).toArray(Scheduler[]::new);
             }
+            // While still the carrier: a scheduler at rest keeps no ended fiber reachable.
+            runQueue.forgetStolen();
+            registry.sweep();
             carrier = null;
             if (closed) {
                 closePoller();
@@ -542,6 +546,9 @@ public final class Scheduler implements AutoCloseable {
             long soon = System.nanoTime() + LONE_RECHECK_NANOS;
             deadline = deadline - soon < 0 ? deadline : soon;
         }
+        // About to sleep: a good moment to let ended fibers go.
+        runQueue.forgetStolen();
+        group.sweepRegistriesIfSparse(this);
         poller.pollBlocking(deadline);
         sleeping = AWAKE;
     }
@@ -697,7 +704,7 @@ public final class Scheduler implements AutoCloseable {
         }
         Scheduler here = MIGRATE_ON_WAKE && !Thread.currentThread().isVirtual() ? current() : null;
         if (here != null && here.group == group) {
-            task.owner = here; // we hold the task (it is in no queue): the owner is ours to set
+            task.adopt(here); // we hold the task (it is in no queue): the owner is ours to set
             here.pushLocal(task);
         } else {
             inbox.push(task);
@@ -706,11 +713,21 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void pushLocal(Task task) {
-        if (overflowSize == 0 && runQueue.offer(task)) {
-            return;
+        if (overflowSize != 0) {
+            // Thieves may have made room in the ring: move the oldest overflow there first, so
+            // a burst of spawns stays where idle peers can steal it (they cannot see overflow).
+            refillFromOverflow();
         }
-        overflow.addLast(task);
-        OVERFLOW_SIZE.setOpaque(this, overflow.size());
+        if (overflowSize != 0 || !runQueue.offer(task)) {
+            overflow.addLast(task);
+            OVERFLOW_SIZE.setOpaque(this, overflow.size());
+        }
+        if (group.members.length > 1 && runQueue.size() > 1) {
+            // A surplus a sleeping peer would steal at once (Go's wakep on runqput): wake one
+            // now rather than at our next turn, which a long run (a spawning loop) delays.
+            // One queued task is not enough: that is the partner a running fiber just woke.
+            wakeIdlePeer();
+        }
     }
 
     private void refillFromOverflow() {

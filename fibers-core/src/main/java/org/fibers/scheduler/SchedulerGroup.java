@@ -68,7 +68,7 @@ final class SchedulerGroup {
     }
 
     /** Fibers spawned from threads that are not a carrier of this group; guarded by itself. */
-    private final FiberRegistry foreignSpawns = new FiberRegistry();
+    private final FiberRegistry foreignSpawns = new FiberRegistry(this::liveFibers);
     /** Set when Fibers.run ends: live fibers are cancelled, and so are those started later. */
     volatile boolean cancelling;
 
@@ -89,6 +89,19 @@ final class SchedulerGroup {
         }
         if (cancelling) {
             fiber.cancelTask();
+        }
+    }
+
+    /**
+     * Lets ended fibers go from {@code here}'s registry and the foreign-spawn registry when
+     * they hold many more entries than live fibers. On {@code here}'s carrier, about to sleep.
+     */
+    void sweepRegistriesIfSparse(Scheduler here) {
+        here.registry.sweepIfSparse();
+        if (foreignSpawns.worthSweeping()) { // a racy hint; the sweep itself takes the lock
+            synchronized (foreignSpawns) {
+                foreignSpawns.sweepIfSparse();
+            }
         }
     }
 

@@ -13,7 +13,9 @@ package org.fibers.scheduler;
 public abstract class Task {
     /**
      * The scheduler this task is submitted to. Written by whoever creates the task and by a
-     * thief while it holds the task in its queue; read by {@link #submit()}.
+     * thief while it holds the task in its queue; read by {@link #submit()}. Volatile for its
+     * readers; written with release stores ({@link #adopt}), never a fence: whoever hands the
+     * task on to another thread (a queue, the JDK's park/unpark) publishes it after the write.
      */
     volatile Scheduler owner;
     /** Link in a scheduler's inbox; written before the inbox's publishing CAS. */
@@ -26,7 +28,12 @@ public abstract class Task {
     private volatile boolean preemptRequested;
 
     protected Task(Scheduler owner) {
-        this.owner = owner;
+        OWNER.setRelease(this, owner); // a volatile store here would cost a full fence per fiber
+    }
+
+    /** Makes {@code scheduler} the owner; only by whoever holds the task (in no other queue). */
+    final void adopt(Scheduler scheduler) {
+        OWNER.setRelease(this, scheduler);
     }
 
     /** Runs one step of this task on the current carrier. Called only by a scheduler. */
@@ -97,10 +104,12 @@ public abstract class Task {
 
     // VarHandle mechanics
     private static final java.lang.invoke.VarHandle PREEMPT;
+    private static final java.lang.invoke.VarHandle OWNER;
 
     static {
         try {
             PREEMPT = java.lang.invoke.MethodHandles.lookup().findVarHandle(Task.class, "preemptRequested", boolean.class);
+            OWNER = java.lang.invoke.MethodHandles.lookup().findVarHandle(Task.class, "owner", Scheduler.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

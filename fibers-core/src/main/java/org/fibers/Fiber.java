@@ -35,7 +35,16 @@ public final class Fiber<T> extends Task {
     private static final Object NULL_RESULT = new Object();
     private static final Waiter DONE = new Waiter(null, null, null);
 
-    private final Thread thread;
+    /**
+     * The virtual thread; dropped once it has terminated, so that a finished fiber's handle
+     * does not keep the thread, its continuation and its stack reachable (about 270 bytes
+     * against the handle's 64).
+     * <pre>  thread --its last run returns with the outcome set (carrier, opaque)--> null </pre>
+     * Readers on other threads read it once and treat null as "ended".
+     */
+    private Thread thread;
+    /** The virtual thread's id, kept after the thread is dropped. */
+    private final long id;
     private final boolean reportFailure;
     /** What the fiber runs: a Callable, or a Runnable (spawn(Runnable) needs no wrapper); null once started. */
     private Object body;
@@ -66,6 +75,7 @@ public final class Fiber<T> extends Task {
         this.reportFailure = reportFailure;
         Router router = new Router();
         this.thread = LoomSupport.newVirtualThread(router, router);
+        this.id = thread.threadId();
     }
 
     /**
@@ -111,12 +121,12 @@ public final class Fiber<T> extends Task {
 
     /** The id of the fiber's virtual thread; unique in this JVM. */
     public long id() {
-        return thread.threadId();
+        return id;
     }
 
     public String name() {
         String n = name;
-        return n != null ? n : "fiber-" + thread.threadId();
+        return n != null ? n : "fiber-" + id;
     }
 
     public Fiber<T> setName(String name) {
@@ -124,9 +134,12 @@ public final class Fiber<T> extends Task {
         return this;
     }
 
-    /** The virtual thread that runs this fiber. */
+    /**
+     * The virtual thread that runs this fiber, or null once the fiber has ended and its thread
+     * has terminated: the handle of an ended fiber keeps only its name, id and outcome.
+     */
     public Thread thread() {
-        return thread;
+        return (Thread) THREAD.getOpaque(this);
     }
 
     /** The scheduler that owns this fiber now (it changes when a peer steals it). */
@@ -139,7 +152,8 @@ public final class Fiber<T> extends Task {
         if (outcome != null) {
             return State.DONE;
         }
-        if ((boolean) QUEUED.getOpaque(this) || LoomSupport.carrierOf(thread) != null) {
+        Thread t = thread();
+        if ((boolean) QUEUED.getOpaque(this) || t != null && LoomSupport.carrierOf(t) != null) {
             return State.RUNNABLE;
         }
         return State.SUSPENDED;
@@ -168,7 +182,10 @@ public final class Fiber<T> extends Task {
         if (outcome != null || !CANCELLED.compareAndSet(this, false, true)) {
             return false; // finished, or somebody cancelled first
         }
-        thread.interrupt();
+        Thread t = thread();
+        if (t != null) {
+            t.interrupt();
+        }                                       // else it ended meanwhile: nothing to wake
         return true;
     }
 
@@ -326,6 +343,12 @@ public final class Fiber<T> extends Task {
     protected void run() {
         QUEUED.setOpaque(this, false);
         continuation.run();
+        if (outcome != null) {
+            // The body ended in this run, and the thread's termination with it (nothing in
+            // between can park). Let the thread go: see the field.
+            continuation = null;
+            THREAD.setOpaque(this, (Thread) null);
+        }
     }
 
     @Override
@@ -367,6 +390,7 @@ public final class Fiber<T> extends Task {
     private static final VarHandle CANCELLED;
     private static final VarHandle QUEUED;
     private static final VarHandle OUTCOME;
+    private static final VarHandle THREAD;
 
     static {
         try {
@@ -375,6 +399,7 @@ public final class Fiber<T> extends Task {
             CANCELLED = l.findVarHandle(Fiber.class, "cancelled", boolean.class);
             QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
             OUTCOME = l.findVarHandle(Fiber.class, "outcome", Object.class);
+            THREAD = l.findVarHandle(Fiber.class, "thread", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

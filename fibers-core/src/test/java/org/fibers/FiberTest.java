@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -34,6 +35,41 @@ class FiberTest {
             return s;
         });
         assertEquals((long) n * (n - 1) / 2, sum);
+    }
+
+    @Test
+    void anEndedFibersHandleLetsItsThreadGo() {
+        List<java.lang.ref.WeakReference<Thread>> threads = new ArrayList<>();
+        List<Fiber<Integer>> handles = Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+            List<Fiber<Integer>> fibers = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                int v = i;
+                Fiber<Integer> f = Fibers.spawn(() -> {
+                    Fibers.yieldNow(); // suspended and resumed once: a continuation with a stack
+                    return v;
+                });
+                threads.add(new java.lang.ref.WeakReference<>(f.thread()));
+                fibers.add(f);
+            }
+            for (Fiber<Integer> f : fibers) {
+                f.join();
+            }
+            return fibers;
+        });
+        for (int i = 0; i < handles.size(); i++) {
+            Fiber<Integer> f = handles.get(i);
+            assertEquals(i, f.join(), "the outcome stays");
+            assertEquals(Fiber.State.DONE, f.state());
+            assertNull(f.thread(), "an ended fiber has no thread");
+            assertEquals("fiber-" + f.id(), f.name());
+            assertFalse(f.cancel(), "nothing to cancel");
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            System.gc();
+            assertEquals(0, threads.stream().filter(r -> r.get() != null).count(),
+                    "virtual threads still reachable while only the fiber handles are held");
+        });
+        assertEquals(100, handles.size()); // the handles were held throughout
     }
 
     @Test

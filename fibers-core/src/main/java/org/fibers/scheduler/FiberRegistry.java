@@ -26,8 +26,6 @@ import java.util.function.LongSupplier;
  */
 final class FiberRegistry {
     private static final int CHUNK = 1024;
-    /** Below this size a registry is never swept on idle: not worth a look. */
-    private static final int SMALL = 64;
 
     /** Fibers started and not ended in the whole group: how full the registry should be. */
     private final LongSupplier liveInGroup;
@@ -67,7 +65,7 @@ final class FiberRegistry {
 
     /** Whether {@link #sweepIfSparse} may find work; a cheap hint, callable without the guard. */
     boolean worthSweeping() {
-        return size > SMALL;
+        return size > 0;
     }
 
     /** Sweeps ended fibers out if the registry holds many more entries than live fibers. */

@@ -140,7 +140,11 @@ final class RunQueue {
                 TAIL.setRelease(this, t + n);
                 return (int) n;
             }
-            // Lost the race to the victim or another thief: the copy may be stale, start over.
+            // Lost the race to the victim or another thief: the copy may be stale. Drop it (the
+            // slots past our tail are ours alone) so it keeps no task reachable, and start over.
+            for (long k = 0; k < n; k++) {
+                slots[(int) (t + k) & MASK] = null;
+            }
         }
     }
 

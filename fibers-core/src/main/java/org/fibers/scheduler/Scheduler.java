@@ -44,8 +44,11 @@ import org.fibers.scheduler.spi.Poller;
  * its inbox and timers before blocking; a submitter pushes, then reads the flag and, if it
  * wins the CAS SLEEPING -> AWAKE, calls poller.wakeup(). One of the two always sees the other.
  *
- * Spreading work. When a turn starts with more than one task queued while a peer sleeps and
- * no peer is already spinning for work, the carrier wakes one peer, which then steals half.
+ * Spreading work. When a turn starts, or a local push leaves, more than one task queued while
+ * a peer sleeps and no peer is already spinning for work, the carrier wakes one peer, which
+ * then steals half (waking at push time matters for a fiber that spawns many without
+ * yielding: its turn may last long). A push keeps the ring, which thieves see, fed from the
+ * carrier-private overflow first.
  * A lone queued task is stolen only from a peer that has been running one task for a few
  * microseconds (Go's rule for its runnext slot): the common lone task is the partner that the
  * running fiber just woke and is about to block for, and taking it would split the pair. The

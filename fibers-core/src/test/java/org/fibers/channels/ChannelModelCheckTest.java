@@ -1,5 +1,7 @@
 package org.fibers.channels;
 
+import static org.fibers.testing.PlatformThreads.join;
+import static org.fibers.testing.PlatformThreads.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -138,21 +140,5 @@ class ChannelModelCheckTest {
         Thread t2 = start(() -> r[1] = putOrGet.apply(2));
         join(t1, t2);
         assertTrue((r[0] == 0 && r[1] == 1) || (r[0] == 2 && r[1] == 0), "t1=" + r[0] + " t2=" + r[1]);
-    }
-
-    private static Thread start(Runnable r) {
-        Thread t = new Thread(r);
-        t.start();
-        return t;
-    }
-
-    private static void join(Thread... threads) {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
-        }
     }
 }

@@ -1,5 +1,7 @@
 package org.fibers.scheduler;
 
+import static org.fibers.testing.PlatformThreads.join;
+import static org.fibers.testing.PlatformThreads.start;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.ArrayList;
@@ -91,22 +93,6 @@ class RunQueueModelCheckTest {
         Task t;
         while ((t = q.pollBefore(Long.MAX_VALUE, false)) != null) {
             into.add(t);
-        }
-    }
-
-    private static Thread start(Runnable r) {
-        Thread t = new Thread(r);
-        t.start();
-        return t;
-    }
-
-    private static void join(Thread... threads) {
-        for (Thread t : threads) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                throw new AssertionError(e);
-            }
         }
     }
 }

@@ -41,8 +41,9 @@ final class FiberRegistry {
 
     void add(Task fiber) {
         if (size >= checkpoint) {
-            if (isSparse()) {
-                sweep();
+            long live = liveInGroup.getAsLong();
+            if (size > 2 * live) {
+                sweep(live);
             } else {
                 checkpoint = 2 * size;
             }
@@ -70,8 +71,11 @@ final class FiberRegistry {
 
     /** Sweeps ended fibers out if the registry holds many more entries than live fibers. */
     void sweepIfSparse() {
-        if (worthSweeping() && isSparse()) {
-            sweep();
+        if (worthSweeping()) {
+            long live = liveInGroup.getAsLong();
+            if (size > 2 * live) {
+                sweep(live);
+            }
         }
     }
 
@@ -83,13 +87,14 @@ final class FiberRegistry {
         }
     }
 
-    private boolean isSparse() {
-        return size > 2 * liveInGroup.getAsLong();
-    }
-
     /** Keeps the fibers that have not ended, in order; releases chunks no longer needed. */
     void sweep() {
-        if (size > 0 && liveInGroup.getAsLong() == 0) {
+        sweep(liveInGroup.getAsLong());
+    }
+
+    /** {@link #sweep()} with the group's live count already read. */
+    private void sweep(long liveInGroupNow) {
+        if (size > 0 && liveInGroupNow == 0) {
             // Every fiber registered here was counted as started before it was added, and the
             // count says all started fibers ended: drop them all without touching each one.
             chunks = new Task[4][];

@@ -105,12 +105,7 @@ public final class BlockingPool {
         Object raw = c.outcome;
         if (raw instanceof Failure f) {
             Throwable t = f.cause;
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
+            throwIfUnchecked(t);
             throw (X) t; // the only checked exception work.call() can throw is an X
         }
         return (T) raw;
@@ -133,18 +128,23 @@ public final class BlockingPool {
     private static <T> T unwrap(Object raw) {
         if (raw instanceof Failure f) {
             Throwable t = f.cause;
-            if (t instanceof RuntimeException r) {
-                throw r;
-            }
-            if (t instanceof Error e) {
-                throw e;
-            }
+            throwIfUnchecked(t);
             if (t instanceof IOException io) {
                 throw new UncheckedIOException(io.getMessage(), io);
             }
             throw new CompletionException(t);
         }
         return (T) raw;
+    }
+
+    /** Rethrows {@code t} as it is when it is a RuntimeException or an Error. */
+    private static void throwIfUnchecked(Throwable t) {
+        if (t instanceof RuntimeException r) {
+            throw r;
+        }
+        if (t instanceof Error e) {
+            throw e;
+        }
     }
 
     /** Stops accepting work; running work completes. */

@@ -117,6 +117,8 @@ public final class Scheduler implements AutoCloseable {
      * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
      */
     private volatile int sleeping;
+    /** Queued tasks at which a local push wakes an idle peer (see pushLocal). */
+    private static final int WAKE_ON_PUSH_BACKLOG = 4;
     private static final int AWAKE = 0;
     private static final int SLEEPING = 1;
     /** Peers' loops started by the group stop when this is set (end of Fibers.run). */
@@ -725,10 +727,11 @@ public final class Scheduler implements AutoCloseable {
             overflow.addLast(task);
             OVERFLOW_SIZE.setOpaque(this, overflow.size());
         }
-        if (group.members.length > 1 && runQueue.size() > 1) {
-            // A surplus a sleeping peer would steal at once (Go's wakep on runqput): wake one
+        if (group.members.length > 1 && runQueue.size() >= WAKE_ON_PUSH_BACKLOG) {
+            // A backlog a sleeping peer would steal at once (Go's wakep on runqput): wake one
             // now rather than at our next turn, which a long run (a spawning loop) delays.
-            // One queued task is not enough: that is the partner a running fiber just woke.
+            // Not for one or two queued tasks: those are the partners running fibers just
+            // woke, and the turn-start check covers them without waking peers on every push.
             wakeIdlePeer();
         }
     }

@@ -149,6 +149,7 @@ public final class FiberScope implements AutoCloseable {
         if (shutdown) {
             fiber.cancel(); // the policy already decided: this one is not wanted
         }
+        Scheduler.spawnPoint();
         return child;
     }
 

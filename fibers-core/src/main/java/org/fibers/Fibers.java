@@ -101,16 +101,25 @@ public final class Fibers {
 
     /**
      * Guile's {@code spawn-fiber}: starts {@code task} as a fiber on the current scheduler.
+     * With preemption on, a fiber that spawns while a backlog of tasks waits on its carrier
+     * yields here first (see {@link Scheduler#spawnPoint()}).
      *
      * @throws IllegalStateException when no scheduler is current (outside {@link #run})
      */
     public static Fiber<Void> spawn(Runnable task) {
-        return spawn(task, requireCurrent(), false);
+        Objects.requireNonNull(task, "task");
+        Scheduler here = requireCurrent();
+        Fiber<Void> f = Fiber.startRunnable(here, task);
+        here.spawnPointHere();
+        return f;
     }
 
     /** Starts {@code task} as a fiber on the current scheduler; {@link Fiber#join()} returns its value. */
     public static <T> Fiber<T> spawn(Callable<T> task) {
-        return spawn(task, requireCurrent(), false);
+        Scheduler here = requireCurrent();
+        Fiber<T> f = Fiber.start(here, task, true);
+        here.spawnPointHere();
+        return f;
     }
 
     /**
@@ -120,13 +129,17 @@ public final class Fibers {
     public static Fiber<Void> spawn(Runnable task, Scheduler scheduler, boolean parallel) {
         Objects.requireNonNull(task, "task");
         Objects.requireNonNull(scheduler, "scheduler");
-        return Fiber.startRunnable(parallel ? scheduler.chooseParallel() : scheduler, task);
+        Fiber<Void> f = Fiber.startRunnable(parallel ? scheduler.chooseParallel() : scheduler, task);
+        Scheduler.spawnPoint();
+        return f;
     }
 
     /** Starts {@code task} on {@code scheduler} or, with {@code parallel}, on a chosen peer. */
     public static <T> Fiber<T> spawn(Callable<T> task, Scheduler scheduler, boolean parallel) {
         Objects.requireNonNull(scheduler, "scheduler");
-        return Fiber.start(parallel ? scheduler.chooseParallel() : scheduler, task, true);
+        Fiber<T> f = Fiber.start(parallel ? scheduler.chooseParallel() : scheduler, task, true);
+        Scheduler.spawnPoint();
+        return f;
     }
 
     private static Scheduler requireCurrent() {

@@ -53,6 +53,12 @@ import org.fibers.scheduler.spi.Poller;
  * microseconds (Go's rule for its runnext slot): the common lone task is the partner that the
  * running fiber just woke and is about to block for, and taking it would split the pair. The
  * preemption ticker wakes an idle peer for a carrier that holds one task a whole tick.
+ *
+ * Spawn backlog. With preemption on, a spawn that leaves SPAWN_YIELD_BACKLOG tasks queued
+ * yields the spawner (spawnPoint): it goes behind its children, which run this turn, so a
+ * spawning loop keeps a bounded set of unstarted fibers alive (Cilk's work-first rule bounds
+ * space the same way, by running the child first). Young collections then find a few hundred
+ * live threads instead of up to a million.
  * </pre>
  */
 public final class Scheduler implements AutoCloseable {
@@ -117,6 +123,8 @@ public final class Scheduler implements AutoCloseable {
      * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
      */
     private volatile int sleeping;
+    /** Queued tasks at which a spawning fiber yields when preemption is on (see spawnPoint). */
+    static final int SPAWN_YIELD_BACKLOG = Integer.getInteger("fibers.spawnYieldBacklog", 256);
     /** Queued tasks at which a local push wakes an idle peer (see pushLocal). */
     private static final int WAKE_ON_PUSH_BACKLOG = 4;
     private static final int AWAKE = 0;
@@ -302,6 +310,33 @@ public final class Scheduler implements AutoCloseable {
     public static void preemptionPoint() {
         if (Sysmon.PENDING.get() != 0) {
             preemptIfMarked();
+        }
+    }
+
+    /**
+     * The preemption point of a spawn, for the spawning thread right after the new fiber was
+     * queued. With preemption on (hz &gt; 0), a fiber whose carrier has
+     * {@value #SPAWN_YIELD_BACKLOG} or more tasks queued yields here, as if its slice were
+     * spent: the fibers it spawned get their turn (and mostly end) before it spawns more. A
+     * loop spawning a million fibers then holds a few hundred unstarted ones, not a million,
+     * and an idle peer finds them in the ring. With hz 0 a spawn never yields.
+     */
+    public static void spawnPoint() {
+        if (Thread.currentThread().isVirtual()) {
+            Scheduler s = current();
+            if (s != null) {
+                s.spawnPointHere();
+            }
+        }
+    }
+
+    /**
+     * {@link #spawnPoint()} for a caller that knows it runs on this scheduler's carrier (a
+     * fiber here, or a task, which never yields).
+     */
+    public void spawnPointHere() {
+        if (load() >= SPAWN_YIELD_BACKLOG && group.preemptive && Thread.currentThread().isVirtual()) {
+            Thread.yield();
         }
     }
 

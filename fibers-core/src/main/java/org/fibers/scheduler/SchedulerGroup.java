@@ -40,6 +40,8 @@ final class SchedulerGroup {
     volatile Scheduler drainWatcher;
     /** The preemption ticker, or null when hz is 0. */
     private Sysmon sysmon;
+    /** True while hz > 0: spawning a backlog is then a preemption point (Scheduler#spawnPoint). */
+    volatile boolean preemptive;
     /** Platform threads this group started for peers; joined on stop. */
     private final List<Thread> peerThreads = new ArrayList<>();
 
@@ -206,6 +208,7 @@ final class SchedulerGroup {
             sysmon = new Sysmon(this, hz);
             sysmon.start();
         }
+        preemptive = hz > 0;
     }
 
     synchronized int hz() {
@@ -213,6 +216,7 @@ final class SchedulerGroup {
     }
 
     synchronized void stopSysmon() {
+        preemptive = false;
         if (sysmon != null) {
             sysmon.stop();
             sysmon = null;

@@ -3,11 +3,9 @@ package org.fibers.scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
-import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -62,22 +60,11 @@ import org.fibers.scheduler.spi.Poller;
  * </pre>
  */
 public final class Scheduler implements AutoCloseable {
-    /**
-     * The schedulers whose loops are running, copy-on-write under RUNNING_LOCK. Few schedulers
-     * run at once, so finding the caller's by carrier identity in this array is cheaper than
-     * a hash lookup; it happens on every spawn.
-     */
-    private static volatile Scheduler[] running = new Scheduler[0];
-    private static final Object RUNNING_LOCK = new Object();
-    /** How long an idle carrier spins looking for work before it blocks. */
     /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
     private static final boolean MIGRATE_ON_WAKE =
             Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
     /** {@link #spinBeforePark}: how long a blocked fiber may busy-wait before it parks. */
     private static final long BLOCK_SPIN_NANOS = Long.getLong("fibers.blockSpinMicros", 5) * 1000L;
-    private static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
-    /** {@link #loneTaskIsStuck}: how long a peer must run one task before its lone queued task is taken. */
-    private static final long LONE_STEAL_PATIENCE_NANOS = 3_000;
     /** {@link #idle} without a preemption ticker (hz 0): how often to look again at a lone queued task. */
     private static final long LONE_RECHECK_NANOS = 1_000_000;
 
@@ -111,13 +98,8 @@ public final class Scheduler implements AutoCloseable {
     private long runSeq;
     /** Turns taken; written by the carrier (opaque). */
     private long runcount;
-    /** Tasks this scheduler stole from peers; written by the carrier (opaque). */
-    private long stolen;
-    /**
-     * {@link #loneTaskIsStuck}: per peer index i, at 2i the run sequence number we last saw it
-     * at with one task queued, at 2i+1 when we first saw that run. Carrier only; lazy.
-     */
-    private long[] lonePatience;
+    /** Stealing and spinning when idle; carrier only. */
+    private final WorkSearch search = new WorkSearch(this);
     /**
      * Idle handshake.
      * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
@@ -161,15 +143,7 @@ public final class Scheduler implements AutoCloseable {
     /** The scheduler running the caller (a fiber or a task on its carrier), or null. */
     public static Scheduler current() {
         Thread c = LoomSupport.currentCarrier();
-        if (c == null) {
-            return null;
-        }
-        for (Scheduler s : running) {
-            if (s.carrier == c) {
-                return s;
-            }
-        }
-        return null;
+        return c == null ? null : RunningSchedulers.onCarrier(c);
     }
 
     /** {@link #current()}, or else a shared daemon scheduler for timers set from plain threads. */
@@ -199,7 +173,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Number of tasks this scheduler stole from its peers. */
     public long stolenTasks() {
-        return (long) STOLEN.getOpaque(this);
+        return search.stolenCount();
     }
 
     /** The other schedulers of this one's group. */
@@ -368,26 +342,11 @@ public final class Scheduler implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException(this + " is closed");
         }
-        synchronized (RUNNING_LOCK) {
-            for (Scheduler s : running) {
-                if (s.carrier == me) {
-                    throw new IllegalStateException(me + " already runs " + s);
-                }
-            }
-            if (!CARRIER.compareAndSet(this, (Thread) null, me)) {
-                throw new IllegalStateException(this + " already runs on " + carrier);
-            }
-            // We own the loop now; publish ourselves for current().
-            Scheduler[] next = Arrays.copyOf(running, running.length + 1);
-            next[next.length - 1] = this;
-            running = next;
-        }
+        RunningSchedulers.add(this, me); // we own the loop now, and current() finds us
         try {
             loop(finished);
         } finally {
-            synchronized (RUNNING_LOCK) {
-                running = Arrays.stream(running).filter(s -> s != this).toArray(Scheduler[]::new);
-            }
+            RunningSchedulers.remove(this);
             // While still the carrier: a scheduler at rest keeps no ended fiber reachable.
             runQueue.forgetStolen();
             registry.sweep();
@@ -471,9 +430,15 @@ public final class Scheduler implements AutoCloseable {
         return closed;
     }
 
+    /** Takes the loop for {@code me}; false if another thread has it. */
+    boolean claimCarrier(Thread me) {
+        // null -> me: ours; anything else: the loop already runs on that thread
+        return CARRIER.compareAndSet(this, (Thread) null, me);
+    }
+
     private void loop(BooleanSupplier finished) {
         while (!closed && !finished.getAsBoolean()) {
-            if (!turn() && !steal()) {
+            if (!turn() && !search.steal()) {
                 idle(finished);
             }
         }
@@ -520,68 +485,17 @@ public final class Scheduler implements AutoCloseable {
         RUNNING.setRelease(this, (Task) null);
     }
 
-    private boolean steal() {
-        Scheduler[] members = group.members;
-        int n = members.length;
-        if (n == 1) {
-            return false;
-        }
-        int start = ThreadLocalRandom.current().nextInt(n);
-        for (int i = 0; i < n; i++) {
-            Scheduler victim = members[(start + i) % n];
-            if (victim == this) {
-                continue;
-            }
-            int queued = victim.load();
-            if (queued == 0 || queued == 1 && !loneTaskIsStuck(victim)) {
-                continue;
-            }
-            int k = runQueue.stealFrom(victim.runQueue, this);
-            if (k > 0) {
-                STOLEN.setOpaque(this, stolen + k);
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Whether the one task queued at {@code victim} waits behind a long run (Go's rule for its
-     * runnext slot): true once the victim has been running the same task for
-     * {@link #LONE_STEAL_PATIENCE_NANOS} of our looks. A victim between tasks, or one whose
-     * running task is about to block (the partner it just woke is the queued task), runs its
-     * lone task itself within moments; stealing it would only split two fibers that talk.
-     * Carrier only.
-     */
-    private boolean loneTaskIsStuck(Scheduler victim) {
-        if (victim.runningTaskRacy() == null) {
-            return false;                       // between tasks: it takes the queued one next
-        }
-        long seq = victim.runSeqRacy();
-        long now = System.nanoTime();
-        if (lonePatience == null) {
-            lonePatience = new long[2 * group.members.length];
-        }
-        int i = 2 * victim.index;
-        if (lonePatience[i] != seq) {
-            lonePatience[i] = seq;              // a new run since our last look: start the clock
-            lonePatience[i + 1] = now;
-            return false;
-        }
-        return now - lonePatience[i + 1] >= LONE_STEAL_PATIENCE_NANOS;
-    }
-
     private void idle(BooleanSupplier finished) {
         long deadline = timers.nextDeadline();
-        if (SPIN_NANOS > 0 && !poller.hasRegistrations() && spinForWork(deadline)) {
+        if (WorkSearch.SPIN_NANOS > 0 && !poller.hasRegistrations() && search.spin(deadline)) {
             return;
         }
         sleeping = SLEEPING;
-        if (hasIncoming() || peersHaveSurplus() || closed || finished.getAsBoolean()) {
+        if (hasIncoming() || search.peersHaveSurplus() || closed || finished.getAsBoolean()) {
             sleeping = AWAKE;
             return;
         }
-        if (peersHaveWork() && group.hz() == 0) {
+        if (!group.preemptive && search.peersHaveWork()) {
             // No ticker will wake us if that lone task sits behind a long run: look again soon.
             long soon = System.nanoTime() + LONE_RECHECK_NANOS;
             deadline = deadline - soon < 0 ? deadline : soon;
@@ -639,50 +553,15 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** Spins a little while for incoming work, stealing when it can; true if it got some. */
-    private boolean spinForWork(long deadline) {
-        group.spinning.incrementAndGet();
-        try {
-            long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
-            do {
-                Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
-                if (hasIncoming() || closed || peersHaveWork() && steal()) {
-                    return true;
-                }
-            } while (System.nanoTime() - until < 0);
-            return false;
-        } finally {
-            group.spinning.decrementAndGet();
-        }
-    }
-
-    private boolean hasIncoming() {
+    /** Work for this carrier is queued or on its way. Any thread; racy. */
+    boolean hasIncoming() {
         return !inbox.isEmpty() || timers.hasRemoteAdds() || !runQueue.isEmpty() || overflowSize > 0;
-    }
-
-    private boolean peersHaveWork() {
-        for (Scheduler s : group.members) {
-            if (s != this && !s.runQueue.isEmpty()) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** Some peer has more queued than it can start next: what {@link #wakeIdlePeer} wakes us for. */
-    private boolean peersHaveSurplus() {
-        for (Scheduler s : group.members) {
-            if (s != this && s.load() > 1) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /**
      * Called by the preemption ticker for a carrier that has run one task for a whole tick: if
      * anything waits in its queue, wakes an idle peer, which steals it (even a lone task, see
-     * {@link #loneTaskIsStuck}).
+     * {@link WorkSearch}).
      */
     void hogHasQueuedWork() {
         if (load() > 0) {
@@ -854,26 +733,6 @@ public final class Scheduler implements AutoCloseable {
         return "Scheduler[" + group.id + "." + index + "]";
     }
 
-    /** A plain runnable as a one-shot task. */
-    private static final class RunnableTask extends Task {
-        private final Runnable runnable;
-
-        RunnableTask(Scheduler owner, Runnable runnable) {
-            super(owner);
-            this.runnable = runnable;
-        }
-
-        @Override
-        protected void run() {
-            runnable.run();
-        }
-
-        @Override
-        public String toString() {
-            return "task " + runnable;
-        }
-    }
-
     /** The resume handle given out by suspendCurrentTask. */
     private static final class Resumption implements Runnable {
         private final Thread thread;
@@ -890,26 +749,11 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    /** A lazily started single scheduler for timers set outside any scheduler. */
-    private static final class FallbackTimers {
-        static final Scheduler SCHEDULER = start();
-
-        private static Scheduler start() {
-            Scheduler s = Scheduler.create(1);
-            Thread t = new Thread(s::runUntilStopped, "fibers-fallback-timers");
-            t.setDaemon(true);
-            s.expectCarrier(t);
-            t.start();
-            return s;
-        }
-    }
-
     // VarHandle mechanics
     private static final VarHandle CARRIER;
     private static final VarHandle RUNNING;
     private static final VarHandle RUN_SEQ;
     private static final VarHandle RUNCOUNT;
-    private static final VarHandle STOLEN;
     private static final VarHandle OVERFLOW_SIZE;
     private static final VarHandle SLEEPING_VH;
     private static final VarHandle FIBERS_STARTED;
@@ -922,7 +766,6 @@ public final class Scheduler implements AutoCloseable {
             RUNNING = l.findVarHandle(Scheduler.class, "runningTask", Task.class);
             RUN_SEQ = l.findVarHandle(Scheduler.class, "runSeq", long.class);
             RUNCOUNT = l.findVarHandle(Scheduler.class, "runcount", long.class);
-            STOLEN = l.findVarHandle(Scheduler.class, "stolen", long.class);
             OVERFLOW_SIZE = l.findVarHandle(Scheduler.class, "overflowSize", int.class);
             SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
             FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);

@@ -1,0 +1,148 @@
+package org.fibers.scheduler;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * How an idle carrier looks for work among its peers: it steals half of a peer's ring, waits
+ * a little before taking a peer's lone queued task, and spins briefly before it sleeps. One
+ * per scheduler, used by that scheduler's carrier only ({@link #stolenCount} excepted).
+ *
+ * <pre>
+ * Implementation notes
+ *
+ * Stealing starts at a random peer and takes half of the first non-empty ring it finds
+ * (RunQueue.stealFrom: copy a batch, then CAS the victim's head over it). A peer's overflow
+ * is invisible to thieves; the peer keeps its ring fed from it.
+ *
+ * A lone queued task is usually the partner that the peer's running fiber just woke and is
+ * about to block for: taking it would split two fibers that talk and make every hand-off
+ * cross cores. So, like Go's rule for its runnext slot, a lone task is taken only from a peer
+ * that has been running the same task (same run sequence number) for
+ * LONE_STEAL_PATIENCE_NANOS across our looks.
+ *
+ * Spinning: while a member spins for work, busy members wake nobody (group.spinning), so a
+ * burst of pushes costs one wakeup at most.
+ * </pre>
+ */
+final class WorkSearch {
+    /** How long an idle carrier spins looking for work before it blocks. */
+    static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
+    /** How long a peer must run one task before its lone queued task is taken. */
+    private static final long LONE_STEAL_PATIENCE_NANOS = 3_000;
+
+    private final Scheduler self;
+    /** Tasks stolen from peers; written by the carrier (opaque). */
+    private long stolen;
+    /**
+     * Per peer index i, at 2i the run sequence number we last saw it at with one task queued,
+     * at 2i+1 when we first saw that run. Lazy.
+     */
+    private long[] lonePatience;
+
+    WorkSearch(Scheduler self) {
+        this.self = self;
+    }
+
+    /** Tasks this scheduler stole so far. Any thread. */
+    long stolenCount() {
+        return (long) STOLEN.getOpaque(this);
+    }
+
+    /** Steals half of some peer's queue into ours; true if it got anything. */
+    boolean steal() {
+        Scheduler[] members = self.group.members;
+        int n = members.length;
+        if (n == 1) {
+            return false;
+        }
+        int start = ThreadLocalRandom.current().nextInt(n);
+        for (int i = 0; i < n; i++) {
+            Scheduler victim = members[(start + i) % n];
+            if (victim == self) {
+                continue;
+            }
+            int queued = victim.load();
+            if (queued == 0 || queued == 1 && !loneTaskIsStuck(victim)) {
+                continue;
+            }
+            int k = self.runQueue.stealFrom(victim.runQueue, self);
+            if (k > 0) {
+                STOLEN.setOpaque(this, stolen + k);
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether the one task queued at {@code victim} waits behind a long run: true once the
+     * victim has been running the same task for {@link #LONE_STEAL_PATIENCE_NANOS} of our
+     * looks. A victim between tasks runs its lone task itself within moments.
+     */
+    private boolean loneTaskIsStuck(Scheduler victim) {
+        if (victim.runningTaskRacy() == null) {
+            return false;                       // between tasks: it takes the queued one next
+        }
+        long seq = victim.runSeqRacy();
+        long now = System.nanoTime();
+        if (lonePatience == null) {
+            lonePatience = new long[2 * self.group.members.length];
+        }
+        int i = 2 * victim.index;
+        if (lonePatience[i] != seq) {
+            lonePatience[i] = seq;              // a new run since our last look: start the clock
+            lonePatience[i + 1] = now;
+            return false;
+        }
+        return now - lonePatience[i + 1] >= LONE_STEAL_PATIENCE_NANOS;
+    }
+
+    /** Spins until {@code deadline} at most, for incoming work or a steal; true if it got some. */
+    boolean spin(long deadline) {
+        self.group.spinning.incrementAndGet();
+        try {
+            long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
+            do {
+                Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
+                if (self.hasIncoming() || self.isClosed() || peersHaveWork() && steal()) {
+                    return true;
+                }
+            } while (System.nanoTime() - until < 0);
+            return false;
+        } finally {
+            self.group.spinning.decrementAndGet();
+        }
+    }
+
+    /** Some peer has a task in its ring. */
+    boolean peersHaveWork() {
+        for (Scheduler s : self.group.members) {
+            if (s != self && !s.runQueue.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Some peer has more queued than it can start next: what a busy peer wakes us for. */
+    boolean peersHaveSurplus() {
+        for (Scheduler s : self.group.members) {
+            if (s != self && s.load() > 1) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final VarHandle STOLEN;
+
+    static {
+        try {
+            STOLEN = MethodHandles.lookup().findVarHandle(WorkSearch.class, "stolen", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+}

@@ -134,7 +134,10 @@ public final class FiberScope implements AutoCloseable {
         return policy;
     }
 
-    /** Starts {@code task} as a child fiber of this scope. */
+    /**
+     * Starts {@code task} as a child fiber of this scope. Like {@link Fibers#spawn(Runnable)},
+     * a spawning fiber may yield here to a backlog of runnable fibers when preemption is on.
+     */
     public <T> Child<T> spawn(Callable<T> task) {
         Objects.requireNonNull(task, "task");
         if (closed) {

@@ -40,7 +40,7 @@ final class SchedulerGroup {
     volatile Scheduler drainWatcher;
     /** The preemption ticker, or null when hz is 0. */
     private Sysmon sysmon;
-    /** True while hz > 0: spawning a backlog is then a preemption point (Scheduler#spawnPoint). */
+    /** sysmon != null, readable without the lock: spawning a backlog is then a preemption point (Scheduler#spawnPoint). */
     volatile boolean preemptive;
     /** Platform threads this group started for peers; joined on stop. */
     private final List<Thread> peerThreads = new ArrayList<>();

@@ -299,7 +299,7 @@ public final class Scheduler implements AutoCloseable {
         if (Thread.currentThread().isVirtual()) {
             Scheduler s = current();
             if (s != null) {
-                s.spawnPointHere();
+                s.yieldOnSpawnBacklog();
             }
         }
     }
@@ -309,7 +309,14 @@ public final class Scheduler implements AutoCloseable {
      * fiber here, or a task, which never yields).
      */
     public void spawnPointHere() {
-        if (load() >= SPAWN_YIELD_BACKLOG && group.preemptive && Thread.currentThread().isVirtual()) {
+        if (Thread.currentThread().isVirtual()) {
+            yieldOnSpawnBacklog();
+        }
+    }
+
+    /** The body of a spawn point, for a fiber running on this scheduler's carrier. */
+    private void yieldOnSpawnBacklog() {
+        if (load() >= SPAWN_YIELD_BACKLOG && group.preemptive) {
             Thread.yield();
         }
     }

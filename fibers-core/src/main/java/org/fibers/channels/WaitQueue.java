@@ -15,11 +15,14 @@ final class WaitQueue extends WaitQueuePadAfterHead {
      * Implementation notes.
      *
      * A Michael-Scott queue (PODC 1996) with a dummy head node and a lagging tail, plus lazy
-     * removal of dead nodes. A node is dead once its op-state is SYNCED (it was served, or its
-     * performer chose another branch or withdrew); deadness never reverts. Nodes are never
-     * removed by their own performer: they are
-     *   - popped at the head (CAS head from h to h.next) by any party that finds h.next dead
-     *     or has just served it, the popped node becoming the new dummy;
+     * removal of dead nodes; the tail is moved only when it lags (ConcurrentLinkedQueue's
+     * slack), so it may trail the last node by a node or two. A node is dead once its
+     * op-state is SYNCED (it was served, or its performer chose another branch or withdrew);
+     * deadness never reverts. Nodes are never removed by their own performer: they are
+     *   - popped at the head (CAS head from h to a later node d, every node after h up to d
+     *     dead) by any party that finds them dead or has just served them, d becoming the new
+     *     dummy. Takers pop lazily (Channel.takeOldest): one served node may stay linked after
+     *     the head until the next taker pops it with its own;
      *   - unlinked in the middle by sweep(), which CASes pred.next from a dead node n to n.next,
      *     and runs every "threshold" enqueues so that a loop of choice(get, timeout) that always
      *     times out leaves at most about max(64, live waiters) dead nodes behind.
@@ -160,7 +163,7 @@ final class WaitQueue extends WaitQueuePadAfterHead {
      *                   --pop at the head (becomes the dummy) or sweep unlink--> detached
      */
 
-    /** The last node, or a node before it (lagging); only a hint for enqueue. */
+    /** The last node, or a node before it (lagging, usually by one); only a hint for enqueue. */
     private volatile Node tail;
     /** Enqueues since the last sweep. Benign race: plain, approximate. */
     private int enqueuesSinceSweep;
@@ -173,22 +176,35 @@ final class WaitQueue extends WaitQueuePadAfterHead {
         tail = dummy;
     }
 
-    /** Appends {@code node} at the tail; sometimes sweeps dead nodes first. */
+    /**
+     * Appends {@code node} at the tail; sometimes sweeps dead nodes first. The tail is moved
+     * only when it lagged (the append landed after a node other than the tail read), as in
+     * java.util.concurrent's ConcurrentLinkedQueue: the tail then trails the last node by at
+     * most one or two nodes, for half the tail CASes.
+     */
     void enqueue(Node node) {
         if (++enqueuesSinceSweep >= sweepPeriod) {
             enqueuesSinceSweep = 0;
             sweepPeriod = Math.max(MIN_SWEEP_PERIOD, sweep());
         }
+        Node t = tail;
+        Node p = t;
         for (;;) {
-            Node t = tail;
-            Node next = t.next();
+            Node next = p.next();
             if (next == null) {
-                if (t.casNext(null, node)) {
-                    TAIL.compareAndSet(this, t, node);   // fails only if someone advanced it already
+                if (p.casNext(null, node)) {
+                    if (p != t) {
+                        // The tail lagged: move it to our node. A failure means another
+                        // enqueuer moved it on already.
+                        TAIL.weakCompareAndSet(this, t, node);
+                    }
                     return;
-                }                                   // lost the race to append: re-read
+                }
+                // Lost the race to append after p: p.next is set now; go on from there.
+            } else if (p != t && t != (t = tail)) {
+                p = t;                          // the tail moved on meanwhile: jump to it
             } else {
-                TAIL.compareAndSet(this, t, next);        // tail lags: help it forward
+                p = next;                       // hop towards the last node
             }
         }
     }
@@ -222,6 +238,17 @@ final class WaitQueue extends WaitQueuePadAfterHead {
             n = after;
         }
         return live;
+    }
+
+    /** Live nodes currently linked (for tests and monitoring; racy). */
+    int liveSize() {
+        int count = 0;
+        for (Node n = head.next(); n != null; n = n.next()) {
+            if (!n.state().isSynced()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     /** Nodes currently linked, live or dead (for tests and monitoring; racy). */

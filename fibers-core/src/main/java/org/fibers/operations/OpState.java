@@ -12,8 +12,9 @@ import java.util.concurrent.locks.LockSupport;
  * with a {@link Resumer}, to the {@link BaseOperation#block block} function of every branch.
  * Whoever completes the perform (a peer, a timer, a signal) must first move this word to SYNCED
  * with {@link #trySync()} or {@link #commit(OpState, OpState)}, and only if that succeeded call
- * the branch's {@code Resumer} exactly once. Waiters found SYNCED are stale (another branch won,
- * or the performer withdrew) and should be dropped.
+ * the branch's {@code Resumer} exactly once, right away (the performer waits busily for it once
+ * it sees SYNCED). Waiters found SYNCED are stale (another branch won, or the performer
+ * withdrew) and should be dropped.
  *
  * <p>This class is low-level API, needed only to write new base operations. All methods are
  * thread-safe and lock-free; {@link #commit} spins briefly while the other party is CLAIMED.
@@ -46,8 +47,15 @@ public class OpState {
      * hold nothing and may yield (backoff) to let others run.
      *
      * Delivery is separate from the state word: the winner writes winner (plain) then result
-     * (volatile: see deliver) and unparks the owner. result == null means "not delivered yet"; a null value
-     * travels as NULL_RESULT.
+     * (a release store) and unparks the owner. result == null means "not delivered yet"; a null
+     * value travels as NULL_RESULT. The owner parks only while the state word is not SYNCED,
+     * never on the result: the word moves to SYNCED by a CAS (a full fence) before the winner
+     * reads anything of the owner's (ownerSpinning, the virtual thread's permit), so the
+     * owner's store-then-load (clear ownerSpinning or take the permit, then read the word)
+     * and the winner's (CAS the word, then read the flag or the permit) form Dekker pairs
+     * without a second fence for the result. An owner that sees SYNCED without a result
+     * busy-waits the few instructions between the winner's CAS and its delivery
+     * (awaitDelivery); winners deliver at once, and nothing parks in between.
      */
 
     /** Any party may still complete this perform. */
@@ -98,10 +106,12 @@ public class OpState {
     /**
      * True while the owner busy-waits for {@link #result} instead of parking, so a deliverer can
      * skip the unpark (a write to the owner's thread, on another core). An owner whose spin
-     * ends without a result clears it before it re-reads the result and parks; both sides store
-     * then load (Dekker), so either the deliverer sees false and unparks, or the owner sees the
-     * result and does not park. An owner whose spin saw the result leaves it set: nobody else
-     * delivers to this op-state, so the flag is dead, and clearing it would cost a fence.
+     * ends without a result clears it before it re-reads the state word and parks; both sides
+     * store then load (Dekker: the owner clears the flag, then reads the word; the winner CASes
+     * the word, then reads the flag), so either the deliverer sees false and unparks, or the
+     * owner sees SYNCED and does not park. An owner whose spin saw the result leaves it set:
+     * nobody else delivers to this op-state, so the flag is dead, and clearing it would cost a
+     * fence.
      * <pre>  false --owner starts spinning--> true --owner's spin ran out--> false </pre>
      */
     private volatile boolean ownerSpinning;
@@ -184,24 +194,34 @@ public class OpState {
         return STATE.compareAndSet(this, WAITING, SYNCED);
     }
 
-    /** Called by the winning party only, after it moved the state to SYNCED. */
+    /**
+     * Called by the winning party only, right after its CAS moved the state to SYNCED (the
+     * owner waits for this delivery busily once it sees SYNCED: nothing may block in between).
+     */
     final void deliver(int branch, Object value) {
         winner = branch;
-        // A volatile store, not a release: it must not be reordered with the loads in unpark.
-        // VirtualThread.unpark skips its atomic exchange when the permit is already set (a stale
-        // permit left by an earlier wake that arrived while the owner still ran). Its plain read
-        // of the permit could then pass a release store still in our store buffer, while the
-        // owner consumes that permit, re-reads result as null and parks for good (Dekker: both
-        // sides need store-then-load ordering; the owner's is the permit's atomic exchange).
-        RESULT.setVolatile(this, value == null ? NULL_RESULT : value);
+        // A release store suffices (see the implementation notes): the owner decides to park on
+        // the state word, which our CAS wrote with a full fence before the loads below.
+        // VirtualThread.unpark's plain read of a stale permit may pass this store, but not the
+        // CAS; an owner that consumed that permit re-reads the word, sees SYNCED and waits for
+        // this store instead of parking.
+        RESULT.setRelease(this, value == null ? NULL_RESULT : value);
         if (!ownerSpinning && owner != Thread.currentThread()) {
             LockSupport.unpark(owner);
         }
     }
 
-    /** Owner only: the delivered raw result (NULL_RESULT for null), or null if none yet. */
-    final Object result() {
-        return result;
+    /**
+     * Owner only, once the state is SYNCED by a peer: the result, waiting the moment between
+     * the peer's CAS and its delivery (spinning, then yielding: a platform-thread winner may
+     * have lost its core in between).
+     */
+    final Object awaitDelivery() {
+        Object r;
+        for (int spins = 0; (r = result) == null; spins++) {
+            backoff(spins);
+        }
+        return r;
     }
 
     /** True once a result was delivered (for a busy-wait before parking). */
@@ -214,7 +234,7 @@ public class OpState {
         ownerSpinning = spinning;
     }
 
-    /** Owner only, after {@link #result()} returned non-null. */
+    /** Owner only, after {@link #awaitDelivery()} returned. */
     final int winner() {
         return winner;
     }

@@ -28,8 +28,8 @@ final class Performer {
      * If that works, nobody can commit us any more: every waiter we published is now stale, we
      * run all withdraw actions, fire all nacks and throw FiberCancelledException (interrupt
      * status stays set). If it fails, a peer committed first and its value is ours: we wait for
-     * the delivery (parked with the status cleared; it follows the peer's CAS at once) and
-     * return normally with the interrupt status set again.
+     * the delivery (busily: it follows the peer's CAS at once) and return normally with the
+     * interrupt status still set.
      * A block function that throws is handled the same way: withdraw, or keep the peer's value.
      */
 
@@ -168,33 +168,31 @@ final class Performer {
         }
     }
 
-    /** The park loop; returns the raw result, or CANCELLED after withdrawing. */
+    /**
+     * The park loop; returns the raw result, or CANCELLED after withdrawing. It parks on the
+     * state word, not on the result (see OpState's notes): once the word is SYNCED by a peer,
+     * the delivery is moments away and is awaited busily.
+     */
     private static Object await(OpState st) {
-        Object r;
         Scheduler spinner;
-        if (st.result() == null && (spinner = Scheduler.spinCandidate()) != null) {
+        if (!st.isSynced() && (spinner = Scheduler.spinCandidate()) != null) {
             st.ownerSpinning(true);             // a partner on a peer's carrier may be moments away
-            if (!spinner.spinBeforePark(st::hasResult)) {
-                st.ownerSpinning(false);        // then the loop reads the result again before parking
+            if (!spinner.spinBeforePark(st::hasResult)) { // the result, not the word: one line transfer
+                st.ownerSpinning(false);        // then the loop reads the word again before parking
             }                                   // else delivered: the flag no longer matters, save the fence
         }
-        while ((r = st.result()) == null) {
+        while (!st.isSynced()) {
             if (st.owner.isInterrupted()) {
                 if (st.withdraw()) {
                     return CANCELLED;           // W->S by us: nobody can commit us any more
                 }
                 // S already: a peer won the CAS and is delivering; the value must not be lost.
-                // Park without the interrupt status (a set status makes park return at once),
-                // then set it again.
-                while ((r = st.result()) == null) {
-                    Thread.interrupted();
-                    LockSupport.park(st);
-                }
-                st.owner.interrupt();
-                break;
+                // The loop ends; the interrupt status stays set for the caller.
+            } else {
+                LockSupport.park(st);
             }
-            LockSupport.park(st);
         }
+        Object r = st.awaitDelivery();
         st.clearResult();
         return r == OpState.NULL_RESULT ? null : r;
     }

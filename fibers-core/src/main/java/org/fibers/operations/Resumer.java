@@ -5,7 +5,9 @@ package org.fibers.operations;
  * handed to {@link BaseOperation#block block} functions.
  *
  * <p>Call {@link #resume} only after moving the perform's {@link OpState} to SYNCED
- * ({@link OpState#trySync()} or {@link OpState#commit}), and exactly once. It never blocks: it
+ * ({@link OpState#trySync()} or {@link OpState#commit}), exactly once, and promptly: a
+ * performer that sees its state SYNCED busy-waits for this call, so nothing that can block or
+ * take long may come between the two. It never blocks: it
  * records the value for the branch and unparks the performer, which applies the branch's wrap
  * functions in its own thread. Thread-safe; may be called from any thread, including the
  * performer's own thread while it is still publishing its branches.

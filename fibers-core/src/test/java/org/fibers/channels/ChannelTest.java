@@ -35,7 +35,7 @@ class ChannelTest {
         List<Integer> got = new ArrayList<>();
         Thread receiver = new Thread(() -> got.add(ch.get()));
         receiver.start();
-        await().pollInterval(Duration.ofMillis(1)).until(() -> ch.queuedEntries() == 1);
+        await().pollInterval(Duration.ofMillis(1)).until(() -> ch.waitingParties() == 1);
         ch.put(2);
         receiver.join();
         assertEquals(List.of(2), got);
@@ -59,7 +59,7 @@ class ChannelTest {
             Thread t = new Thread(() -> ch.put(n));
             t.start();
             senders.add(t);
-            await().pollInterval(Duration.ofMillis(1)).until(() -> ch.queuedEntries() == n + 1);
+            await().pollInterval(Duration.ofMillis(1)).until(() -> ch.waitingParties() == n + 1);
         }
         for (int i = 0; i < 5; i++) {
             assertEquals(i, ch.get());
@@ -79,7 +79,7 @@ class ChannelTest {
             Thread t = new Thread(() -> got[n] = ch.get());
             t.start();
             receivers.add(t);
-            await().pollInterval(Duration.ofMillis(1)).until(() -> ch.queuedEntries() == n + 1);
+            await().pollInterval(Duration.ofMillis(1)).until(() -> ch.waitingParties() == n + 1);
         }
         for (int i = 0; i < 5; i++) {
             ch.put(i * 10);

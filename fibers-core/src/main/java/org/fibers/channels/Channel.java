@@ -129,30 +129,20 @@ public final class Channel<T> {
         return true;
     }
 
-    /**
-     * Try phase against one queue: commit its oldest live waiter alone. Null if none.
-     *
-     * <p>Pops lazily: a node committed right after the head stays linked there, dead, and the
-     * next taker pops it together with the node that taker commits, which becomes the dummy
-     * (one head CAS per two messages). A queue of dead nodes only is emptied down to its last
-     * node, which becomes the dummy.
-     */
+    /** Try phase against one queue: commit its oldest live waiter alone. Null if none. */
     private static Node takeOldest(WaitQueue q) {
-        Node h = q.head;
-        Node dead = null;                       // the last dead node seen after h, if any
-        for (Node n = h.next(); n != null; n = n.next()) {
+        for (;;) {
+            Node h = q.head;
+            Node n = h.next();
+            if (n == null) {
+                return null;
+            }
             if (n.state().trySync()) {
-                if (dead != null) {
-                    q.pop(h, n);                // drop the dead before n, and n; a failure means
-                }                               // someone moved the head on already: fine
+                q.pop(h, n);                    // it is dead now; pop it unless someone did
                 return n;                       // W->S was ours: we alone serve this node
             }
-            dead = n;                           // S: stale waiter; look at the next
+            q.pop(h, n);                        // S: stale waiter; pop it and look again
         }
-        if (dead != null) {
-            q.pop(h, dead);                     // all dead: the last one becomes the dummy
-        }
-        return null;
     }
 
     /**

@@ -19,10 +19,8 @@ final class WaitQueue extends WaitQueuePadAfterHead {
      * slack), so it may trail the last node by a node or two. A node is dead once its
      * op-state is SYNCED (it was served, or its performer chose another branch or withdrew);
      * deadness never reverts. Nodes are never removed by their own performer: they are
-     *   - popped at the head (CAS head from h to a later node d, every node after h up to d
-     *     dead) by any party that finds them dead or has just served them, d becoming the new
-     *     dummy. Takers pop lazily (Channel.takeOldest): one served node may stay linked after
-     *     the head until the next taker pops it with its own;
+     *   - popped at the head (CAS head from h to h.next) by any party that finds h.next dead
+     *     or has just served it, the popped node becoming the new dummy;
      *   - unlinked in the middle by sweep(), which CASes pred.next from a dead node n to n.next,
      *     and runs every "threshold" enqueues so that a loop of choice(get, timeout) that always
      *     times out leaves at most about max(64, live waiters) dead nodes behind.

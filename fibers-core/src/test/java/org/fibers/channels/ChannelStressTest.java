@@ -181,9 +181,9 @@ class ChannelStressTest {
             assertEquals(sent[i], received[i], "channel " + i + ": sent == received");
             // The choice starts at a random ready branch, but how often a sender is ready depends
             // on where it runs (sharing a carrier with the receiver or another sender, on 2 cores):
-            // in 28 runs of 4 branches, from 0.12x to 3x an even share. A sixteenth of it still
+            // in 20 runs of 4 branches, from 0.22x to 3x an even share. An eighth of it still
             // means no branch is starved.
-            assertTrue(received[i] >= takes / (16 * k), "branch " + i + " chosen " + received[i] + " times");
+            assertTrue(received[i] >= takes / (8 * k), "branch " + i + " chosen " + received[i] + " times");
         }
     }
 

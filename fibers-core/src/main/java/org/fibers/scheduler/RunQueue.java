@@ -25,7 +25,7 @@ import java.lang.invoke.VarHandle;
  * every slot ({@link #forgetStolen}) so that no ended fiber stays reachable from a stale slot.
  * That is safe while head == tail: a thief whose snapshot saw tasks has a head older than the
  * current one, so whatever it copies is discarded when its CAS on head fails.
- * The owner's tasks beyond the capacity live in the scheduler's overflow deque, which only
+ * The owner's tasks beyond the capacity wait in the overflow of its LocalQueue, which only
  * the owner sees.
  * </pre>
  */

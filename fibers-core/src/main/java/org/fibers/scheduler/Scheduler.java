@@ -2,11 +2,9 @@ package org.fibers.scheduler;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
@@ -45,8 +43,8 @@ import org.fibers.scheduler.spi.Poller;
  * Spreading work. When a turn starts, or a local push leaves, more than one task queued while
  * a peer sleeps and no peer is already spinning for work, the carrier wakes one peer, which
  * then steals half (waking at push time matters for a fiber that spawns many without
- * yielding: its turn may last long). A push keeps the ring, which thieves see, fed from the
- * carrier-private overflow first.
+ * yielding: its turn may last long). Peers see only the ring of a LocalQueue, never its
+ * overflow, which a push keeps draining into the ring.
  * A lone queued task is stolen only from a peer that has been running one task for a few
  * microseconds (Go's rule for its runnext slot): the common lone task is the partner that the
  * running fiber just woke and is about to block for, and taking it would split the pair. The
@@ -70,11 +68,8 @@ public final class Scheduler implements AutoCloseable {
 
     final SchedulerGroup group;
     final int index;
-    final RunQueue runQueue = new RunQueue();
-    /** Run-queue overflow, oldest first; carrier only. */
-    private final ArrayDeque<Task> overflow = new ArrayDeque<>();
-    /** overflow.size(), readable by other threads (opaque). */
-    private volatile int overflowSize;
+    /** Runnable tasks: the ring peers steal from, and its overflow. */
+    final LocalQueue queue = new LocalQueue();
     private final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
@@ -194,7 +189,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** True if this scheduler has runnable tasks queued. A racy snapshot. */
     public boolean workPending() {
-        return !runQueue.isEmpty() || overflowSize > 0 || !inbox.isEmpty();
+        return !queue.isEmpty() || !inbox.isEmpty();
     }
 
     /** A scheduler of this group for new work: the less loaded of two random peers (self included). */
@@ -267,14 +262,7 @@ public final class Scheduler implements AutoCloseable {
      * @throws FiberCancelledException if the caller is interrupted (interrupt status stays set)
      */
     public static void suspendCurrentTask(BiConsumer<Scheduler, Runnable> afterSuspend) {
-        Resumption resumption = new Resumption(Thread.currentThread());
-        afterSuspend.accept(current(), resumption);
-        while (!resumption.resumed) {
-            LockSupport.park(resumption);
-            if (!resumption.resumed && Thread.currentThread().isInterrupted()) {
-                throw new FiberCancelledException("interrupted while suspended");
-            }
-        }
+        Suspension.suspend(afterSuspend);
     }
 
     /**
@@ -355,7 +343,7 @@ public final class Scheduler implements AutoCloseable {
         } finally {
             RunningSchedulers.remove(this);
             // While still the carrier: a scheduler at rest keeps no ended fiber reachable.
-            runQueue.forgetStolen();
+            queue.ring.forgetStolen();
             registry.sweep();
             carrier = null;
             if (closed) {
@@ -463,15 +451,16 @@ public final class Scheduler implements AutoCloseable {
         }
         timers.drainRemote();
         int fired = timers.size() == 0 ? 0 : timers.fireDue(System.nanoTime(), timerFailureHandler);
-        refillFromOverflow();
+        queue.refill();
         poller.pollNow();
-        long end = runQueue.tailIndex();
+        RunQueue ring = queue.ring;
+        long end = ring.tailIndex();
         boolean alone = group.members.length == 1;
-        if (!alone && runQueue.size() + overflowSize > 1) {
+        if (!alone && queue.load() > 1) {
             wakeIdlePeer();
         }
         int ran = 0;
-        while ((t = runQueue.pollBefore(end, alone)) != null) {
+        while ((t = ring.pollBefore(end, alone)) != null) {
             runTask(t);
             ran++;
         }
@@ -508,7 +497,7 @@ public final class Scheduler implements AutoCloseable {
             deadline = deadline - soon < 0 ? deadline : soon;
         }
         // About to sleep: a good moment to let ended fibers go.
-        runQueue.forgetStolen();
+        queue.ring.forgetStolen();
         group.sweepRegistriesIfSparse(this);
         poller.pollBlocking(deadline);
         sleeping = AWAKE;
@@ -562,7 +551,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Work for this carrier is queued or on its way. Any thread; racy. */
     boolean hasIncoming() {
-        return !inbox.isEmpty() || timers.hasRemoteAdds() || !runQueue.isEmpty() || overflowSize > 0;
+        return !inbox.isEmpty() || timers.hasRemoteAdds() || !queue.isEmpty();
     }
 
     /**
@@ -639,16 +628,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     private void pushLocal(Task task) {
-        if (overflowSize != 0) {
-            // Thieves may have made room in the ring: move the oldest overflow there first, so
-            // a burst of spawns stays where idle peers can steal it (they cannot see overflow).
-            refillFromOverflow();
-        }
-        if (overflowSize != 0 || !runQueue.offer(task)) {
-            overflow.addLast(task);
-            OVERFLOW_SIZE.setOpaque(this, overflow.size());
-        }
-        if (group.members.length > 1 && runQueue.size() >= WAKE_ON_PUSH_BACKLOG) {
+        queue.push(task);
+        if (group.members.length > 1 && queue.ring.size() >= WAKE_ON_PUSH_BACKLOG) {
             // A backlog a sleeping peer would steal at once (Go's wakep on runqput): wake one
             // now rather than at our next turn, which a long run (a spawning loop) delays.
             // Not for one or two queued tasks: those are the partners running fibers just
@@ -657,19 +638,8 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void refillFromOverflow() {
-        if (overflowSize == 0) {
-            return;
-        }
-        Task t;
-        while ((t = overflow.peekFirst()) != null && runQueue.offer(t)) {
-            overflow.pollFirst();
-        }
-        OVERFLOW_SIZE.setOpaque(this, overflow.size());
-    }
-
     int load() {
-        return runQueue.size() + overflowSize;
+        return queue.load();
     }
 
     /** On this carrier only. */
@@ -740,28 +710,11 @@ public final class Scheduler implements AutoCloseable {
         return "Scheduler[" + group.id + "." + index + "]";
     }
 
-    /** The resume handle given out by suspendCurrentTask. */
-    private static final class Resumption implements Runnable {
-        private final Thread thread;
-        volatile boolean resumed;
-
-        Resumption(Thread thread) {
-            this.thread = thread;
-        }
-
-        @Override
-        public void run() {
-            resumed = true;
-            LockSupport.unpark(thread);
-        }
-    }
-
     // VarHandle mechanics
     private static final VarHandle CARRIER;
     private static final VarHandle RUNNING;
     private static final VarHandle RUN_SEQ;
     private static final VarHandle RUNCOUNT;
-    private static final VarHandle OVERFLOW_SIZE;
     private static final VarHandle SLEEPING_VH;
     private static final VarHandle FIBERS_STARTED;
     private static final VarHandle FIBERS_ENDED;
@@ -773,7 +726,6 @@ public final class Scheduler implements AutoCloseable {
             RUNNING = l.findVarHandle(Scheduler.class, "runningTask", Task.class);
             RUN_SEQ = l.findVarHandle(Scheduler.class, "runSeq", long.class);
             RUNCOUNT = l.findVarHandle(Scheduler.class, "runcount", long.class);
-            OVERFLOW_SIZE = l.findVarHandle(Scheduler.class, "overflowSize", int.class);
             SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
             FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);
             FIBERS_ENDED = l.findVarHandle(Scheduler.class, "fibersEnded", long.class);

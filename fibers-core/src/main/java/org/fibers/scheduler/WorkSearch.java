@@ -67,7 +67,7 @@ final class WorkSearch {
             if (queued == 0 || queued == 1 && !loneTaskIsStuck(victim)) {
                 continue;
             }
-            int k = self.runQueue.stealFrom(victim.runQueue, self);
+            int k = self.queue.ring.stealFrom(victim.queue.ring, self);
             if (k > 0) {
                 STOLEN.setOpaque(this, stolen + k);
                 return true;
@@ -119,7 +119,7 @@ final class WorkSearch {
     /** Some peer has a task in its ring. */
     boolean peersHaveWork() {
         for (Scheduler s : self.group.members) {
-            if (s != self && !s.runQueue.isEmpty()) {
+            if (s != self && !s.queue.ring.isEmpty()) {
                 return true;
             }
         }

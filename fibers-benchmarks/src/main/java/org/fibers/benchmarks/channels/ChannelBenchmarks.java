@@ -30,7 +30,8 @@ public class ChannelBenchmarks {
     /** Operations per benchmark invocation; amortises the hand-over of each batch. */
     static final int BATCH = 10_000;
 
-    @Param({"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4"})
+    @Param({"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
+            "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"})
     public String scenario;
 
     private Scenario world;

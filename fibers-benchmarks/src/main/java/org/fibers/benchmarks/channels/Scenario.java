@@ -25,7 +25,8 @@ interface Scenario extends AutoCloseable {
     void close();
 
     /** Names accepted by {@link #open(String)}, in report order. */
-    String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4"};
+    String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
+        "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"};
 
     static Scenario open(String name) {
         return switch (name) {
@@ -34,6 +35,10 @@ interface Scenario extends AutoCloseable {
             case "fibers-2-schedulers" -> fiberPingPong(2);
             case "syncqueue-default-vt" -> new SyncQueuePingPong();
             case "fibers-choice-4" -> fiberChoice(4);
+            case "kotlin-1-thread" -> new InKotlin(KotlinChannelWorld.pingPong(false));
+            case "kotlin-default" -> new InKotlin(KotlinChannelWorld.pingPong(true));
+            case "kotlin-select-4" -> new InKotlin(KotlinChannelWorld.select(4, false));
+            case "kotlin-select-4-default" -> new InKotlin(KotlinChannelWorld.select(4, true));
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }
@@ -116,6 +121,22 @@ interface Scenario extends AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+    }
+
+    /**
+     * A Kotlin coroutines world (the peer PEERS.md names): ping-pong over rendezvous channels on
+     * runBlocking's one thread or on Dispatchers.Default, or a select over k channels.
+     */
+    record InKotlin(KotlinChannelWorld world) implements Scenario {
+        @Override
+        public void run(int n) {
+            world.run(n);
+        }
+
+        @Override
+        public void close() {
+            world.close();
         }
     }
 

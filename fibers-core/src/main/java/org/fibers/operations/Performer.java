@@ -4,6 +4,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.fibers.FiberCancelledException;
+import org.fibers.scheduler.BlockSpin;
 import org.fibers.scheduler.Scheduler;
 
 /**
@@ -175,9 +176,9 @@ final class Performer {
      */
     private static Object await(OpState st) {
         Scheduler spinner;
-        if (!st.isSynced() && (spinner = Scheduler.spinCandidate()) != null) {
+        if (!st.isSynced() && (spinner = BlockSpin.candidate()) != null) {
             st.ownerSpinning(true);             // a partner on a peer's carrier may be moments away
-            if (!spinner.spinBeforePark(st::hasResult)) { // the result, not the word: one line transfer
+            if (!BlockSpin.beforePark(spinner, st::hasResult)) { // the result, not the word: one line transfer
                 st.ownerSpinning(false);        // then the loop reads the word again before parking
             }                                   // else delivered: the flag no longer matters, save the fence
         }

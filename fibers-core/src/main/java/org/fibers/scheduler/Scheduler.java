@@ -61,8 +61,6 @@ public final class Scheduler implements AutoCloseable {
     /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
     private static final boolean MIGRATE_ON_WAKE =
             Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
-    /** {@link #spinBeforePark}: how long a blocked fiber may busy-wait before it parks. */
-    private static final long BLOCK_SPIN_NANOS = Long.getLong("fibers.blockSpinMicros", 5) * 1000L;
     /** {@link #idle} without a preemption ticker (hz 0): how often to look again at a lone queued task. */
     private static final long LONE_RECHECK_NANOS = 1_000_000;
 
@@ -503,52 +501,6 @@ public final class Scheduler implements AutoCloseable {
         sleeping = AWAKE;
     }
 
-    /**
-     * Low-level, for blocking primitives: the scheduler of the calling fiber when that fiber may
-     * busy-wait a little before it parks for a partner ({@link #spinBeforePark}), else null. It
-     * may only while its carrier has nothing else to do: the caller is a fiber of a group with
-     * peers (a partner on a peer's carrier can answer in parallel), no other task is runnable
-     * here and no fd is registered (events may be pending).
-     */
-    public static Scheduler spinCandidate() {
-        if (BLOCK_SPIN_NANOS <= 0) {
-            return null;
-        }
-        Scheduler s = current();
-        if (s == null || s.group.members.length == 1 || s.poller.hasRegistrations() || s.hasIncoming()
-                || !Thread.currentThread().isVirtual()) {
-            return null;
-        }
-        return s;
-    }
-
-    /**
-     * Busy-waits, as {@code SynchronousQueue} does between platform threads, until {@code done}
-     * holds, work arrives for this scheduler, a timer falls due, or fibers.blockSpinMicros (5)
-     * pass. A partner on a peer's carrier then completes the wait without a park, an unpark and
-     * a resubmission. Call only with the {@link #spinCandidate()} of the calling fiber.
-     *
-     * @return true once {@code done} held; false when the budget is spent or work arrived
-     */
-    public boolean spinBeforePark(BooleanSupplier done) {
-        long until = System.nanoTime() + BLOCK_SPIN_NANOS;
-        long nextDue = timers.nextDeadline();
-        if (nextDue != Long.MAX_VALUE && nextDue - until < 0) {
-            until = nextDue;
-        }
-        for (;;) {
-            for (int i = 0; i < 16; i++) {
-                Thread.onSpinWait();
-                if (done.getAsBoolean()) {
-                    return true;
-                }
-            }
-            if (hasIncoming() || System.nanoTime() - until >= 0) {
-                return false;
-            }
-        }
-    }
-
     /** Work for this carrier is queued or on its way. Any thread; racy. */
     boolean hasIncoming() {
         return !inbox.isEmpty() || timers.hasRemoteAdds() || !queue.isEmpty();
@@ -609,7 +561,7 @@ public final class Scheduler implements AutoCloseable {
      * over and queues it locally: a fiber follows the poller its fd is registered with, as a
      * Netty channel stays on its event loop, and the wake costs no inbox push and no eventfd
      * write. A wake from a fiber (a channel partner on a peer) leaves the task on its owner, so
-     * two fibers that talk keep a carrier each (see {@link #spinBeforePark}). Anywhere else the
+     * two fibers that talk keep a carrier each (see {@link BlockSpin}). Anywhere else the
      * owner gets it as by {@link #submit}.
      */
     void submitWoken(Task task) {

@@ -569,7 +569,7 @@ public final class Scheduler implements AutoCloseable {
             pushLocal(task);
             return;
         }
-        Scheduler here = MIGRATE_ON_WAKE && !Thread.currentThread().isVirtual() ? current() : null;
+        Scheduler here = MIGRATE_ON_WAKE ? wakingLoop() : null;
         if (here != null && here.group == group) {
             task.adopt(here); // we hold the task (it is in no queue): the owner is ours to set
             here.pushLocal(task);
@@ -577,6 +577,26 @@ public final class Scheduler implements AutoCloseable {
             inbox.push(task);
             wake();
         }
+    }
+
+    /**
+     * The scheduler whose own loop runs the caller (its poller, a timer, a scheduled task), or
+     * null when the caller is a fiber or runs on no carrier of ours. A fiber is recognised by
+     * the task its carrier runs, not by {@code Thread.currentThread()}: on JDK 21 to 23 the JDK
+     * calls a virtual thread's executor from {@code unpark} with the carrier thread as the
+     * current thread (it switches to it first), on JDK 24 and later with the virtual thread
+     * itself (pinned), so a fiber waking a fiber looks like a platform thread on the former.
+     */
+    private static Scheduler wakingLoop() {
+        if (Thread.currentThread().isVirtual()) {
+            return null;                        // JDK 24+: the waker is a fiber
+        }
+        Scheduler s = current();
+        if (s == null) {
+            return null;
+        }
+        Task running = s.runningTask;           // plain read: we run on s's carrier, its writer
+        return running == null || running instanceof RunnableTask ? s : null;
     }
 
     private void pushLocal(Task task) {

@@ -1,0 +1,107 @@
+package org.fibers.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.fibers.Fiber;
+import org.fibers.Fibers;
+import org.fibers.RunOptions;
+import org.fibers.channels.Channel;
+import org.fibers.conditions.Condition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Where a woken fiber runs next (Scheduler.submitWoken): a wake from a fiber on a peer leaves
+ * it on its owner, so two fibers that talk keep a carrier each; a wake from a peer's own loop
+ * (here a scheduled task) moves it to that peer. On JDK 21 to 23 the JDK calls the executor
+ * with the carrier thread as the current thread even when a fiber unparks, so the first rule
+ * must not rest on Thread.currentThread().isVirtual().
+ */
+class WakePlacementTest {
+    private static final int TRIALS = 10;
+
+    @Test
+    @Timeout(60)
+    void aFiberWokenByAFiberOnAPeerStaysOnItsOwner() {
+        List<Trial> trials = Collections.synchronizedList(new ArrayList<>());
+        Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+            Channel<Scheduler> blocksOn = new Channel<>();
+            Channel<Integer> channel = new Channel<>();
+            Scheduler[] wakerOn = new Scheduler[1];
+            Fiber<Void> waiter = Fibers.spawn(() -> {
+                for (int i = 0; i < TRIALS; i++) {
+                    Scheduler before = Scheduler.current();
+                    blocksOn.put(before);
+                    before = Scheduler.current();       // where it blocks (put may have parked it)
+                    channel.get();
+                    trials.add(new Trial(before, wakerOn[0], Scheduler.current()));
+                }
+            }, Scheduler.current(), false);
+            for (int i = 0; i < TRIALS; i++) {
+                Scheduler other = blocksOn.get().remotePeers().get(0);
+                Fibers.spawn(() -> {
+                    Fibers.sleep(Duration.ofMillis(3)); // the waiter has parked by now: a real wake
+                    wakerOn[0] = Scheduler.current();   // published to the waiter by the put
+                    channel.put(0);
+                    busyFor(Duration.ofMillis(2));      // keep this carrier: a task moved here would wait
+                }, other, false).join();
+            }
+            waiter.join();
+            return null;
+        });
+        int acrossCarriers = 0;
+        for (Trial t : trials) {
+            if (t.wakerOn != t.blockedOn) {
+                acrossCarriers++;
+                assertEquals(t.blockedOn, t.resumedOn, "stays on its own scheduler: " + t);
+            }
+        }
+        assertTrue(acrossCarriers > 0, "some wakes came from the peer: " + trials);
+    }
+
+    @Test
+    @Timeout(60)
+    void aFiberWokenByAScheduledTaskOnAPeerMovesThere() {
+        List<Boolean> onSignaller = Collections.synchronizedList(new ArrayList<>());
+        Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
+            Channel<Condition> waits = new Channel<>();
+            Channel<Scheduler> resumed = new Channel<>();
+            Fiber<Void> waiter = Fibers.spawn(() -> {
+                for (int i = 0; i < TRIALS; i++) {
+                    Condition c = new Condition();
+                    waits.put(c);
+                    c.await();
+                    resumed.put(Scheduler.current());
+                }
+            }, Scheduler.current(), false);
+            Scheduler last = Scheduler.current();
+            for (int i = 0; i < TRIALS; i++) {
+                Condition c = waits.get();
+                Fibers.sleep(Duration.ofMillis(3));     // the waiter has parked by now
+                Scheduler signaller = last.remotePeers().get(0);
+                signaller.schedule(c::signal);          // woken by that peer's loop
+                last = resumed.get();
+                onSignaller.add(last == signaller);
+            }
+            waiter.join();
+            return null;
+        });
+        assertEquals(Collections.nCopies(TRIALS, true), onSignaller, "moved to the signalling scheduler every time");
+    }
+
+    /** One wake: where the waiter blocked, where its waker ran, where the waiter ran next. */
+    private record Trial(Scheduler blockedOn, Scheduler wakerOn, Scheduler resumedOn) {
+    }
+
+    private static void busyFor(Duration d) {
+        long end = System.nanoTime() + d.toNanos();
+        while (System.nanoTime() - end < 0) {
+            Thread.onSpinWait();
+        }
+    }
+}

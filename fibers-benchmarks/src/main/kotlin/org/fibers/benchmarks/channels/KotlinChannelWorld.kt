@@ -1,6 +1,7 @@
 package org.fibers.benchmarks.channels
 
 import java.util.concurrent.SynchronousQueue
+import java.util.concurrent.TimeUnit
 import kotlin.coroutines.CoroutineContext
 import kotlin.coroutines.EmptyCoroutineContext
 import kotlinx.coroutines.CoroutineScope
@@ -19,7 +20,8 @@ import kotlinx.coroutines.selects.select
  * One platform thread runs `runBlocking(context)`. Its driver coroutine takes a batch size
  * from [requests] with a plain blocking `take` (between batches every other coroutine of the
  * world is suspended, so blocking the event loop there costs nothing), runs the batch, and
- * answers on [replies]. A negative size cancels the world's coroutines and ends the thread.
+ * answers on [replies]. A negative size cancels the world's coroutines and ends the thread. A
+ * world that fails makes [run] throw with the cause rather than wait forever.
  */
 class KotlinChannelWorld private constructor(
     name: String,
@@ -28,18 +30,24 @@ class KotlinChannelWorld private constructor(
 ) : AutoCloseable {
     private val requests = SynchronousQueue<Int>()
     private val replies = SynchronousQueue<Int>()
+    @Volatile
+    private var failure: Throwable? = null
     private val thread = Thread({
-        runBlocking(context) {
-            val batch = setUp()
-            while (true) {
-                val n = requests.take()
-                if (n < 0) {
-                    break
+        try {
+            runBlocking(context) {
+                val batch = setUp()
+                while (true) {
+                    val n = requests.take()
+                    if (n < 0) {
+                        break
+                    }
+                    batch(n)
+                    replies.put(n)
                 }
-                batch(n)
-                replies.put(n)
+                coroutineContext.cancelChildren()
             }
-            coroutineContext.cancelChildren()
+        } catch (t: Throwable) {
+            failure = t                         // run() reports it instead of waiting forever
         }
     }, name)
 
@@ -50,12 +58,23 @@ class KotlinChannelWorld private constructor(
 
     /** Runs [n] operations in the world; returns when they are done. */
     fun run(n: Int) {
-        requests.put(n)
-        replies.take()
+        while (!requests.offer(n, 100, TimeUnit.MILLISECONDS)) {
+            checkAlive()
+        }
+        while (replies.poll(100, TimeUnit.MILLISECONDS) == null) {
+            checkAlive()
+        }
+    }
+
+    private fun checkAlive() {
+        check(thread.isAlive) { "the Kotlin world ${thread.name} ended: $failure" }
     }
 
     override fun close() {
-        requests.put(-1)
+        var told = false
+        while (!told && thread.isAlive) {
+            told = requests.offer(-1, 100, TimeUnit.MILLISECONDS)
+        }
         thread.join()
     }
 

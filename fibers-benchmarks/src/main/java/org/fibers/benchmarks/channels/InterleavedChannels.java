@@ -20,8 +20,6 @@ import java.util.Map;
  * </pre>
  * By default 200 rounds of 20,000 operations of every scenario in {@link Scenario#NAMES}; the
  * ratio columns and target lines need their reference scenarios in the run.
- * <pre>
- * </pre>
  */
 public final class InterleavedChannels {
     private static final int PER_SAMPLE = 20_000;

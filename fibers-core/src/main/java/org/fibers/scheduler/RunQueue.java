@@ -160,6 +160,16 @@ final class RunQueue {
         return size() == 0;
     }
 
+    /**
+     * The oldest queued task, or null; for a peer's heuristics only. Racy: the answer may be
+     * stale by the time it is used (taken meanwhile, or a slot being refilled), so it must
+     * never be run or relied on, only compared.
+     */
+    Task peekOldest() {
+        long h = (long) HEAD.getAcquire(this);
+        return h < (long) TAIL.getAcquire(this) ? slots[(int) h & MASK] : null;
+    }
+
     // VarHandle mechanics
     private static final VarHandle HEAD;
     private static final VarHandle TAIL;

@@ -20,7 +20,11 @@ import java.util.concurrent.ThreadLocalRandom;
  * about to block for: taking it would split two fibers that talk and make every hand-off
  * cross cores. So, like Go's rule for its runnext slot, a lone task is taken only from a peer
  * that has been running the same task (same run sequence number) for
- * LONE_STEAL_PATIENCE_NANOS across our looks.
+ * LONE_STEAL_PATIENCE_NANOS across our looks. Never when the lone task is the running task
+ * itself: a fiber woken while it parks is resubmitted by the JDK before its run ends, and the
+ * thief is then usually the carrier of the fiber that woke it, so the steal would put two
+ * fibers that talk on one carrier for good (nothing splits such a pair again: its queue
+ * never holds more than the one partner, never for long).
  *
  * Spinning: while a member spins for work, busy members wake nobody (group.spinning), so a
  * burst of pushes costs one wakeup at most.
@@ -82,8 +86,17 @@ final class WorkSearch {
      * looks. A victim between tasks runs its lone task itself within moments.
      */
     private boolean loneTaskIsStuck(Scheduler victim) {
-        if (victim.runningTaskRacy() == null) {
+        Task running = victim.runningTaskRacy();
+        if (running == null) {
             return false;                       // between tasks: it takes the queued one next
+        }
+        if (victim.queue.ring.peekOldest() == running) {
+            // The running fiber queued itself: it was woken while it was parking (its partner
+            // answered during the yield) and the JDK resubmitted it on its way off the carrier,
+            // so the victim is about to run it again. Taking it would move one of two talking
+            // fibers onto its partner's carrier for good; a preempted carrier thread can make
+            // that moment look long.
+            return false;
         }
         long seq = victim.runSeqRacy();
         long now = System.nanoTime();

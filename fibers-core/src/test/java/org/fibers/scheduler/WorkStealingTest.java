@@ -139,6 +139,57 @@ class WorkStealingTest {
     }
 
     /**
+     * A task that queues itself while it still runs (what the JDK does for a fiber woken while
+     * it parks: it resubmits the fiber on its way off the carrier) is about to run again on its
+     * own carrier, so an idle peer must not take it, however long that run seems to last (the
+     * carrier thread may have lost its CPU). Taking it would move one of two fibers that talk
+     * onto its partner's carrier for good. Here the run lasts 30 ms on purpose, long past the
+     * lone-steal patience; the preemption ticker (hz 100) wakes the idle peer to look at a
+     * carrier that holds one queued task, as it does for a real hog (the test above).
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aTaskThatQueuedItselfIsNotStolenWhileItsRunEnds() throws InterruptedException {
+        Scheduler home = Scheduler.create(2);
+        home.setHz(100);
+        try {
+            home.start();
+            SelfQueuingTask task = new SelfQueuingTask(home);
+            task.submitFromOutside();
+            assertEquals(home, task.secondRunOn.take(), "the second run stays where the task queued itself");
+        } finally {
+            home.close();
+        }
+    }
+
+    /** Queues itself during its first run, then keeps the carrier 30 ms; records where it runs next. */
+    private static final class SelfQueuingTask extends Task {
+        final java.util.concurrent.BlockingQueue<Scheduler> secondRunOn = new java.util.concurrent.LinkedBlockingQueue<>();
+        private int runs;
+
+        SelfQueuingTask(Scheduler owner) {
+            super(owner);
+        }
+
+        void submitFromOutside() {
+            submit();
+        }
+
+        @Override
+        protected void run() {
+            if (++runs == 1) {
+                submit();                       // queued behind itself on its own carrier
+                long until = System.nanoTime() + 30_000_000L;
+                while (System.nanoTime() - until < 0) {
+                    burn(1000);
+                }
+            } else {
+                secondRunOn.add(Scheduler.current());
+            }
+        }
+    }
+
+    /**
      * Two fibers that talk over channels from two schedulers keep a scheduler each: the partner
      * one of them wakes sits alone in its owner's queue for moments only, and is not stolen.
      */

@@ -19,10 +19,15 @@ import java.util.Map;
  *      org.fibers.benchmarks.channels.InterleavedChannels [rounds [scenario...]]
  * </pre>
  * By default 200 rounds of 20,000 operations of every scenario in {@link Scenario#NAMES}; the
- * ratio columns and target lines need their reference scenarios in the run.
+ * ratio columns and target lines need their reference scenarios in the run. Each sample hands
+ * its world batches of 1,000 operations: every batch wakes the world's threads from this one
+ * and back, which adds those wake-ups to every scenario's figure.
+ * {@code -Dchannels.batch=20000} hands over each sample whole, closer to a steady stream.
  */
 public final class InterleavedChannels {
     private static final int PER_SAMPLE = 20_000;
+    /** Operations per hand-over between the benchmark thread and a world (-Dchannels.batch). */
+    private static final int BATCH = batch(Integer.getInteger("channels.batch", 1000));
 
     private InterleavedChannels() {
     }
@@ -47,8 +52,8 @@ public final class InterleavedChannels {
                     int v = (r & 1) == 0 ? j : k - 1 - j;
                     long c0 = os.getProcessCpuTime();
                     long t0 = System.nanoTime();
-                    for (int done = 0; done < PER_SAMPLE; done += 1000) {
-                        worlds[v].run(1000);
+                    for (int done = 0; done < PER_SAMPLE; done += BATCH) {
+                        worlds[v].run(BATCH);
                     }
                     long t = System.nanoTime() - t0;
                     long c = os.getProcessCpuTime() - c0;
@@ -70,8 +75,8 @@ public final class InterleavedChannels {
     private static void report(String[] names, double[][] ns, int rounds, int warmup, long[] cpuSum, long[] wallSum) {
         int floor = indexOf(names, "loom-floor");
         int syncQueue = indexOf(names, "syncqueue-default-vt");
-        System.out.printf("channels: %d rounds x %,d operations per sample, after %d warm-up rounds; ns per round trip "
-                + "(choice, select: per message)%n", rounds, PER_SAMPLE, warmup);
+        System.out.printf("channels: %d rounds x %,d operations per sample in batches of %,d, after %d warm-up rounds; "
+                + "ns per round trip (choice, select: per message)%n", rounds, PER_SAMPLE, BATCH, warmup);
         System.out.printf("%-24s %8s %8s %8s %8s %7s   %-9s %-11s %s%n", "scenario", "min", "p25", "median", "p75",
                 "cores", "x floor", "x syncqueue", "x its Kotlin peer");
         for (int v = 0; v < names.length; v++) {
@@ -118,6 +123,13 @@ public final class InterleavedChannels {
             "fibers-1-scheduler", "kotlin-1-thread",
             "fibers-2-schedulers", "kotlin-default",
             "fibers-choice-4", "kotlin-select-4");
+
+    private static int batch(int n) {
+        if (n <= 0 || PER_SAMPLE % n != 0) {
+            throw new IllegalArgumentException("-Dchannels.batch must divide " + PER_SAMPLE + ": " + n);
+        }
+        return n;
+    }
 
     private static String verdict(boolean met) {
         return met ? "MET" : "MISSED";

@@ -1,6 +1,5 @@
 package org.fibers.benchmarks.channels;
 
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicReference;
 import org.fibers.Fibers;
 import org.fibers.RunOptions;
@@ -38,18 +37,22 @@ public final class PairPlacement {
                     pingPong(requests, replies);
                     return null;
                 }));
+        Scenario syncQueue = disturb ? Scenario.open("syncqueue-default-vt") : null;
         int together = 0;
         for (int s = 0; s < samples; s++) {
             requests.put(PER_SAMPLE);
             String line = replies.get();
             together += line.contains("together") ? 1 : 0;
             System.out.println("sample " + s + ": " + line);
-            if (disturb) {
-                syncQueuePingPong(PER_SAMPLE);
+            if (syncQueue != null) {
+                syncQueue.run(PER_SAMPLE);      // the syncqueue-default-vt world: spins on both cores
             }
         }
         requests.put(0);
         world.join();
+        if (syncQueue != null) {
+            syncQueue.close();
+        }
         System.out.printf("%d of %d samples ended with both fibers on one scheduler%n", together, samples);
     }
 
@@ -72,7 +75,7 @@ public final class PairPlacement {
             long turnsThere = there.runcount();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
-                ping.put(i);
+                ping.put(Scenario.MSG);
                 pong.get();
             }
             long ns = (System.nanoTime() - t0) / n;
@@ -81,35 +84,5 @@ public final class PairPlacement {
                     partnerOn.getOpaque() == driverOn ? "together on " + driverOn : "apart",
                     here.stolenTasks(), there.stolenTasks(), here.runcount() - turnsHere, there.runcount() - turnsThere));
         }
-    }
-
-    /**
-     * {@code n} round trips of SynchronousQueue ping-pong between two default virtual threads,
-     * which spin on both cores (as the syncqueue-default-vt scenario does).
-     */
-    private static void syncQueuePingPong(int n) throws InterruptedException {
-        SynchronousQueue<Integer> ping = new SynchronousQueue<>();
-        SynchronousQueue<Integer> pong = new SynchronousQueue<>();
-        Thread partner = Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 0; i < n; i++) {
-                    pong.put(ping.take());
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        Thread driver = Thread.ofVirtual().start(() -> {
-            try {
-                for (int i = 0; i < n; i++) {
-                    ping.put(i);
-                    pong.take();
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        });
-        driver.join();
-        partner.join();
     }
 }

@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -164,7 +166,7 @@ class WorkStealingTest {
 
     /** Queues itself during its first run, then keeps the carrier 30 ms; records where it runs next. */
     private static final class SelfQueuingTask extends Task {
-        final java.util.concurrent.BlockingQueue<Scheduler> secondRunOn = new java.util.concurrent.LinkedBlockingQueue<>();
+        final BlockingQueue<Scheduler> secondRunOn = new LinkedBlockingQueue<>();
         private int runs;
 
         SelfQueuingTask(Scheduler owner) {

@@ -197,11 +197,7 @@ public final class FiberSocket extends FiberPort {
      */
     public int readLine(byte[] dst) throws IOException {
         Scheduler.preemptionPoint();
-        int n = in.readLine(dst.length);
-        if (n > 0) {
-            System.arraycopy(in.lineBytes(), 0, dst, 0, n);
-        }
-        return n;
+        return in.readLine(dst, dst.length);
     }
 
     /** Bytes that can be read without waiting, as far as the buffer knows. */

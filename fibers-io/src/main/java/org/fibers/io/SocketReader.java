@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.ThreadWaiter;
 import org.fibers.io.poll.Waiter;
@@ -47,21 +48,20 @@ final class SocketReader {
     private final int bufferSize;
 
     /**
-     * Received bytes [pos, lim) not consumed yet. Each recv(2) lands in the direct staging
-     * buffer and is copied here in one bulk copy, so that line scanning and copies out are
-     * plain array code. Both are allocated on the first read.
+     * Received bytes [pos, lim) not consumed yet, in one direct buffer (allocated on the first
+     * read) that recv(2) fills in place: no staging copy, and one buffer per socket for the
+     * cache to hold. Only absolute get/put are used; position and limit stay at 0 and capacity.
      */
-    private byte[] bytes;
-    private ByteBuffer staging;
-    /** Native address of {@link #staging} (kept alive by that field): recv without JNI buffer lookups. */
-    private long stagingAddress;
+    private ByteBuffer buf;
+    /** Native address of {@link #buf} (kept alive by that field): recv without JNI buffer lookups. */
+    private long bufAddress;
     private int pos;
     private int lim;
     private boolean eof;
     /** See the implementation notes. */
     private boolean drained;
     private int drainedSeq;
-    /** Line being assembled, grown on demand up to the caller's limit. */
+    /** Line being assembled by {@link #readLine(int)}, grown on demand up to the caller's limit. */
     private byte[] line = new byte[128];
 
     /** Read timeout in nanoseconds, 0 for none. */
@@ -113,7 +113,7 @@ final class SocketReader {
             return -1;
         }
         int n = Math.min(len, lim - pos);
-        System.arraycopy(bytes, pos, dst, off, n);
+        buf.get(pos, dst, off, n);
         pos += n;
         return n;
     }
@@ -126,7 +126,8 @@ final class SocketReader {
             return -1;
         }
         int n = Math.min(dst.remaining(), lim - pos);
-        dst.put(bytes, pos, n);
+        dst.put(dst.position(), buf, pos, n);
+        dst.position(dst.position() + n);
         pos += n;
         return n;
     }
@@ -135,35 +136,43 @@ final class SocketReader {
         if (pos == lim && fill() < 0) {
             return -1;
         }
-        return bytes[pos++] & 0xff;
+        return buf.get(pos++) & 0xff;
     }
 
     /**
-     * Reads one line (without its '\n') into the internal line buffer.
+     * Reads one line (without its '\n') into the internal line buffer, see {@link #lineBytes()}.
      *
      * @return the line's length, or -1 at end of stream before any byte; a last line without
      *         '\n' is returned as is
      * @throws LineTooLongException if the line is longer than {@code max} bytes
      */
     int readLine(int max) throws IOException {
+        return readLine(null, max);
+    }
+
+    /**
+     * Reads one line (without its '\n') into {@code dst}, which must hold {@code max} bytes, or
+     * into the internal line buffer (grown on demand) when {@code dst} is null.
+     */
+    int readLine(byte[] dst, int max) throws IOException {
         int n = 0;
         for (;;) {
-            int i = pos;
             int end = lim;
-            byte[] b = bytes;
-            while (i < end && b[i] != '\n') {
-                i++;
-            }
+            int i = pos == end ? end : indexOfNewline(buf, pos, end);
             int len = i - pos;
             if (n + len > max) {
                 pos = i; // the bytes seen are consumed; the stream is left mid-line
                 throw new LineTooLongException(max);
             }
             if (len > 0) {
-                if (n + len > line.length) {
-                    line = java.util.Arrays.copyOf(line, Math.min(Math.max(2 * line.length, n + len), Math.max(max, 1)));
+                byte[] to = dst;
+                if (to == null) {
+                    if (n + len > line.length) {
+                        line = java.util.Arrays.copyOf(line, Math.min(Math.max(2 * line.length, n + len), Math.max(max, 1)));
+                    }
+                    to = line;
                 }
-                System.arraycopy(b, pos, line, n, len);
+                buf.get(pos, to, n, len);
                 n += len;
             }
             if (i < end) {
@@ -177,6 +186,30 @@ final class SocketReader {
         }
     }
 
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long NEWLINES = ONES * '\n';
+
+    /**
+     * Index of the first '\n' in [from, to) of {@code b}, or {@code to}: eight bytes at a time
+     * (the classic "has zero byte" test on the word XOR a word of newlines; the lowest flagged
+     * byte is exact, false flags only appear above a true one), then byte by byte.
+     */
+    static int indexOfNewline(ByteBuffer b, int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = b.getLong(i) ^ NEWLINES;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        while (i < to && b.get(i) != '\n') {
+            i++;
+        }
+        return i;
+    }
+
     /** The internal line buffer; valid up to the length readLine returned, until the next read. */
     byte[] lineBytes() {
         return line;
@@ -187,25 +220,26 @@ final class SocketReader {
         if (eof) {
             return -1;
         }
-        if (bytes == null) {
-            bytes = new byte[bufferSize];
-            staging = ByteBuffer.allocateDirect(bufferSize);
-            stagingAddress = io.netty.channel.unix.Buffer.memoryAddress(staging);
+        if (buf == null) {
+            // little-endian for indexOfNewline: the lowest byte of a word is the first in memory
+            buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
+            bufAddress = io.netty.channel.unix.Buffer.memoryAddress(buf);
         }
         if (pos == lim) {
             pos = lim = 0;
-        } else if (lim == bytes.length) {
-            System.arraycopy(bytes, pos, bytes, 0, lim - pos); // compact
+        } else if (lim == buf.capacity()) {
+            buf.limit(lim).position(pos);
+            buf.compact(); // moves [pos, lim) to the front
+            buf.clear();
             lim -= pos;
             pos = 0;
         }
         for (;;) {
             int seq = pfd.seq(PolledFd.READ);
             if (!drained || seq != drainedSeq || pfd.hungUp()) {
-                int space = bytes.length - lim;
-                int n = readOnce(stagingAddress, space);
+                int space = buf.capacity() - lim;
+                int n = readOnce(lim, buf.capacity());
                 if (n > 0) {
-                    staging.get(0, bytes, lim, n);
                     lim += n;
                     drained = n < space;
                     drainedSeq = seq;
@@ -222,14 +256,15 @@ final class SocketReader {
         }
     }
 
-    private int readOnce(long address, int len) throws IOException {
+    /** One recv(2) into buf's bytes [from, to). */
+    private int readOnce(int from, int to) throws IOException {
         if (!pfd.acquire()) {
             throw IoErrors.closed();
         }
         try {
             // recvfrom(2): skips the VFS layer read(2) goes through; by address, as Netty's own
             // channels do, so the JNI call needs no GetDirectBufferAddress on a buffer object
-            return socket.recvAddress(address, 0, len);
+            return socket.recvAddress(bufAddress, from, to);
         } catch (IOException e) {
             throw IoErrors.translate(e);
         } finally {

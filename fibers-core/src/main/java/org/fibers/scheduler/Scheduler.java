@@ -91,6 +91,8 @@ public final class Scheduler implements AutoCloseable {
     private long runSeq;
     /** Turns taken; written by the carrier (opaque). */
     private long runcount;
+    /** Times the carrier went to sleep in its poller for lack of work; written by the carrier (opaque). */
+    private long sleeps;
     /** Stealing and spinning when idle; carrier only. */
     private final WorkSearch search = new WorkSearch(this);
     /**
@@ -98,6 +100,12 @@ public final class Scheduler implements AutoCloseable {
      * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
      */
     private volatile int sleeping;
+    /**
+     * When a waker last turned this carrier from SLEEPING to AWAKE (System.nanoTime); the
+     * carrier compares it with its own sleep's start to measure the wake latency.
+     * <pre>  0 --waker's CAS won--> t --later wakers--> t' (never cleared; stale stamps predate a sleep) </pre>
+     */
+    private volatile long wokenAt;
     /** Queued tasks at which a spawning fiber yields when preemption is on (see spawnPoint). */
     static final int SPAWN_YIELD_BACKLOG = Integer.getInteger("fibers.spawnYieldBacklog", 256);
     /** Queued tasks at which a local push wakes an idle peer (see pushLocal). */
@@ -162,6 +170,23 @@ public final class Scheduler implements AutoCloseable {
     /** Number of turns this scheduler has taken. */
     public long runcount() {
         return (long) RUNCOUNT.getOpaque(this);
+    }
+
+    /**
+     * Number of times this scheduler's carrier found no work, spun without finding any, and
+     * went to sleep in its poller (each costs a wakeup later, a system call at least).
+     */
+    public long sleepCount() {
+        return (long) SLEEPS.getOpaque(this);
+    }
+
+    /**
+     * How long a sleeping carrier of this scheduler's group took to run again after a wakeup,
+     * smoothed over recent wakeups, in nanoseconds; 0 before the first. Idle carriers spin for
+     * up to twice this while a peer is busy, rather than sleep through its next hand-off.
+     */
+    public long wakeLatencyNanos() {
+        return group.wakeLatencyNanos();
     }
 
     /** Number of tasks this scheduler stole from its peers. */
@@ -497,8 +522,22 @@ public final class Scheduler implements AutoCloseable {
         // About to sleep: a good moment to let ended fibers go.
         queue.ring.forgetStolen();
         group.sweepRegistriesIfSparse(this);
+        SLEEPS.setOpaque(this, sleeps + 1);
+        long sleptAt = System.nanoTime();
         poller.pollBlocking(deadline);
         sleeping = AWAKE;
+        long woken = wokenAt;
+        if (woken != 0 && woken - sleptAt >= 0) {
+            group.recordWakeLatency(System.nanoTime() - woken); // a waker ended this sleep
+        }
+    }
+
+    /**
+     * The carrier runs its loop (a task, a turn, a spin) or a waker has just told it to: not
+     * asleep in its poller, nor stopped. Any thread; racy.
+     */
+    boolean isAwake() {
+        return sleeping == AWAKE && carrier != null;
     }
 
     /** Work for this carrier is queued or on its way. Any thread; racy. */
@@ -532,6 +571,7 @@ public final class Scheduler implements AutoCloseable {
     /** Wakes the carrier if it sleeps. Any thread. */
     void wake() {
         if (sleeping == SLEEPING && SLEEPING_VH.compareAndSet(this, SLEEPING, AWAKE)) {
+            wokenAt = System.nanoTime();
             poller.wakeup(); // we turned it AWAKE, so the wakeup is ours to send
         }
         // else: it is awake, or another waker already sent the wakeup
@@ -687,6 +727,7 @@ public final class Scheduler implements AutoCloseable {
     private static final VarHandle RUNNING;
     private static final VarHandle RUN_SEQ;
     private static final VarHandle RUNCOUNT;
+    private static final VarHandle SLEEPS;
     private static final VarHandle SLEEPING_VH;
     private static final VarHandle FIBERS_STARTED;
     private static final VarHandle FIBERS_ENDED;
@@ -698,6 +739,7 @@ public final class Scheduler implements AutoCloseable {
             RUNNING = l.findVarHandle(Scheduler.class, "runningTask", Task.class);
             RUN_SEQ = l.findVarHandle(Scheduler.class, "runSeq", long.class);
             RUNCOUNT = l.findVarHandle(Scheduler.class, "runcount", long.class);
+            SLEEPS = l.findVarHandle(Scheduler.class, "sleeps", long.class);
             SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
             FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);
             FIBERS_ENDED = l.findVarHandle(Scheduler.class, "fibersEnded", long.class);

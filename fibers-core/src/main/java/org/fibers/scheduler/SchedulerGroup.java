@@ -34,6 +34,11 @@ final class SchedulerGroup {
     private final AtomicLong foreignStarted = new AtomicLong();
     /** Members spinning in search of work; while one is, busy members wake nobody. */
     final AtomicInteger spinning = new AtomicInteger();
+    /**
+     * Smoothed time (ns) from a wakeup sent to a sleeping member to that member running again;
+     * 0 until measured. Members update it racily (a lost update loses one sample).
+     */
+    private volatile long wakeLatencyNanos;
     /** Who hears of failures in fibers and tasks: (fiber or task, throwable). */
     volatile BiConsumer<Object, Throwable> uncaughtHandler = LOGGING_HANDLER;
     /** While true, every fiber completion wakes the watcher (Fibers.run waiting to drain). */
@@ -44,6 +49,17 @@ final class SchedulerGroup {
     volatile boolean preemptive;
     /** Platform threads this group started for peers; joined on stop. */
     private final List<Thread> peerThreads = new ArrayList<>();
+
+    /** One wake latency sample, capped at 10 ms (a carrier thread the OS kept off its CPU). */
+    void recordWakeLatency(long nanos) {
+        long sample = Math.min(nanos, 10_000_000L);
+        long prev = wakeLatencyNanos;
+        wakeLatencyNanos = prev == 0 ? sample : prev + (sample - prev) / 8;
+    }
+
+    long wakeLatencyNanos() {
+        return wakeLatencyNanos;
+    }
 
     SchedulerGroup(int parallelism) {
         if (parallelism < 1) {

@@ -3,6 +3,7 @@ package org.fibers.scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * How an idle carrier looks for work among its peers: it steals half of a peer's ring, waits
@@ -27,12 +28,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * never holds more than the one partner, never for long).
  *
  * Spinning: while a member spins for work, busy members wake nobody (group.spinning), so a
- * burst of pushes costs one wakeup at most.
+ * burst of pushes costs one wakeup at most. A member spins SPIN_NANOS; then, while some peer
+ * is awake and not spinning, and spinners are at most as many as such busy peers (Go's rule),
+ * on up to twice the group's measured wake latency (SchedulerGroup#wakeLatencyNanos), at least
+ * MIN_BUSY_PEER_SPIN_NANOS and at most MAX_BUSY_PEER_SPIN_NANOS. A busy peer can hand us work at any moment: a fiber there may
+ * wake one of ours. "Awake" includes a peer that a waker has just woken and that has not
+ * resumed yet, and that case matters most. Without the longer spin, two fibers talking across
+ * carriers fall into a slow mode that feeds itself wherever a sleeping carrier takes long to
+ * resume (hundreds of microseconds for a halted virtual CPU here): the reply to a sleeper
+ * comes only after its wake-up, by when the replier's own carrier has given up spinning and
+ * sleeps too, so every hand-off pays a wake-up until one of them happens to be quick. Spinning
+ * for longer than a wake-up takes breaks that cycle; on a machine whose wake-ups are quick the
+ * measured latency, and so the extra spin, stays small.
  * </pre>
  */
 final class WorkSearch {
     /** How long an idle carrier spins looking for work before it blocks. */
     static final long SPIN_NANOS = Long.getLong("fibers.idleSpinMicros", 20) * 1000L;
+    /** The most an idle carrier spins while a peer is busy (see the notes). */
+    static final long MAX_BUSY_PEER_SPIN_NANOS = Long.getLong("fibers.maxBusyPeerSpinMicros", 1000) * 1000L;
+    /** The least of that longer spin, whatever the wake latency. */
+    static final long MIN_BUSY_PEER_SPIN_NANOS = 50_000;
     /** How long a peer must run one task before its lone queued task is taken. */
     private static final long LONE_STEAL_PATIENCE_NANOS = 3_000;
 
@@ -112,21 +128,57 @@ final class WorkSearch {
         return now - lonePatience[i + 1] >= LONE_STEAL_PATIENCE_NANOS;
     }
 
-    /** Spins until {@code deadline} at most, for incoming work or a steal; true if it got some. */
+    /**
+     * Spins until {@code deadline} at most, for incoming work or a steal: for SPIN_NANOS, and on
+     * to {@link #busyPeerSpinNanos()} while {@link #busyPeersOutnumberSpinners()}. True if it
+     * got work.
+     */
     boolean spin(long deadline) {
-        self.group.spinning.incrementAndGet();
+        AtomicInteger spinning = self.group.spinning;
+        spinning.incrementAndGet();
         try {
-            long until = Math.min(System.nanoTime() + SPIN_NANOS, deadline);
-            do {
+            long start = System.nanoTime();
+            long until = Math.min(start + SPIN_NANOS, deadline);
+            long untilIfPeersBusy = Math.min(start + busyPeerSpinNanos(), deadline);
+            for (;;) {
                 Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
                 if (self.hasIncoming() || self.isClosed() || peersHaveWork() && steal()) {
                     return true;
                 }
-            } while (System.nanoTime() - until < 0);
-            return false;
+                long now = System.nanoTime();
+                if (now - until >= 0 && (now - untilIfPeersBusy >= 0 || !busyPeersOutnumberSpinners())) {
+                    return false;
+                }
+            }
         } finally {
-            self.group.spinning.decrementAndGet();
+            spinning.decrementAndGet();
         }
+    }
+
+    /**
+     * Twice the group's wake latency, within [MIN_BUSY_PEER_SPIN_NANOS,
+     * MAX_BUSY_PEER_SPIN_NANOS], and never less than SPIN_NANOS (a maximum of 0 turns it off).
+     */
+    private long busyPeerSpinNanos() {
+        long twice = Math.max(MIN_BUSY_PEER_SPIN_NANOS, 2 * self.group.wakeLatencyNanos());
+        return Math.max(SPIN_NANOS, Math.min(MAX_BUSY_PEER_SPIN_NANOS, twice));
+    }
+
+    /**
+     * Some peer is awake and not spinning, and there are at least as many such busy peers as
+     * spinning members (this one included). Racy reads: a wrong answer costs some spinning or
+     * one wakeup.
+     */
+    private boolean busyPeersOutnumberSpinners() {
+        int awake = 0;
+        for (Scheduler s : self.group.members) {
+            if (s != self && s.isAwake()) {
+                awake++;
+            }
+        }
+        int spinners = self.group.spinning.get();  // >= 1: we are one
+        int busy = awake - (spinners - 1);           // awake peers that are not spinning
+        return busy > 0 && spinners <= busy;
     }
 
     /** Some peer has a task in its ring. */

@@ -73,6 +73,8 @@ public final class PairPlacement {
         for (int n = requests.get(); n > 0; n = requests.get()) {
             long turnsHere = here.runcount();
             long turnsThere = there.runcount();
+            long sleepsHere = here.sleepCount();
+            long sleepsThere = there.sleepCount();
             long t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 ping.put(Scenario.MSG);
@@ -80,9 +82,10 @@ public final class PairPlacement {
             }
             long ns = (System.nanoTime() - t0) / n;
             Scheduler driverOn = Scheduler.current();
-            replies.put(String.format("%5d ns per round trip, %s, steals %d/%d, turns %d/%d", ns,
+            replies.put(String.format("%5d ns per round trip, %s, steals %d/%d, turns %d/%d, sleeps %d/%d, wake latency %d µs", ns,
                     partnerOn.getOpaque() == driverOn ? "together on " + driverOn : "apart",
-                    here.stolenTasks(), there.stolenTasks(), here.runcount() - turnsHere, there.runcount() - turnsThere));
+                    here.stolenTasks(), there.stolenTasks(), here.runcount() - turnsHere, there.runcount() - turnsThere,
+                    here.sleepCount() - sleepsHere, there.sleepCount() - sleepsThere, here.wakeLatencyNanos() / 1000));
         }
     }
 }

@@ -31,8 +31,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * burst of pushes costs one wakeup at most. A member spins SPIN_NANOS; then, while some peer
  * is awake and not spinning, and spinners are at most as many as such busy peers (Go's rule),
  * on up to twice the group's measured wake latency (SchedulerGroup#wakeLatencyNanos), at least
- * MIN_BUSY_PEER_SPIN_NANOS and at most MAX_BUSY_PEER_SPIN_NANOS. A busy peer can hand us work at any moment: a fiber there may
- * wake one of ours. "Awake" includes a peer that a waker has just woken and that has not
+ * MIN_BUSY_PEER_SPIN_NANOS and at most MAX_BUSY_PEER_SPIN_NANOS. A busy peer can hand us work
+ * at any moment: a fiber there may wake one of ours. "Awake" includes a peer that a waker has just woken and that has not
  * resumed yet, and that case matters most. Without the longer spin, two fibers talking across
  * carriers fall into a slow mode that feeds itself wherever a sleeping carrier takes long to
  * resume (hundreds of microseconds for a halted virtual CPU here): the reply to a sleeper

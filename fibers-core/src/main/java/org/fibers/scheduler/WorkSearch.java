@@ -32,14 +32,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * is awake and not spinning, and spinners are at most as many as such busy peers (Go's rule),
  * on up to twice the group's measured wake latency (SchedulerGroup#wakeLatencyNanos), at least
  * MIN_BUSY_PEER_SPIN_NANOS and at most MAX_BUSY_PEER_SPIN_NANOS. A busy peer can hand us work
- * at any moment: a fiber there may wake one of ours. "Awake" includes a peer that a waker has just woken and that has not
- * resumed yet, and that case matters most. Without the longer spin, two fibers talking across
- * carriers fall into a slow mode that feeds itself wherever a sleeping carrier takes long to
- * resume (hundreds of microseconds for a halted virtual CPU here): the reply to a sleeper
- * comes only after its wake-up, by when the replier's own carrier has given up spinning and
- * sleeps too, so every hand-off pays a wake-up until one of them happens to be quick. Spinning
- * for longer than a wake-up takes breaks that cycle; on a machine whose wake-ups are quick the
- * measured latency, and so the extra spin, stays small.
+ * at any moment: a fiber there may wake one of ours. "Awake" includes a peer that a waker has
+ * just woken and that has not resumed yet, and that case matters most. Without the longer
+ * spin, two fibers talking across carriers fall into a slow mode that feeds itself wherever a
+ * sleeping carrier takes long to resume (hundreds of microseconds for a halted virtual CPU
+ * here): the reply to a sleeper comes only after its wake-up, by when the replier's own
+ * carrier has given up spinning and sleeps too, so every hand-off pays a wake-up until one of
+ * them happens to be quick. Spinning for longer than a wake-up takes breaks that cycle; on a
+ * machine whose wake-ups are quick the measured latency, and so the extra spin, stays small.
  * </pre>
  */
 final class WorkSearch {

@@ -4,7 +4,6 @@ import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * A/B of two or more builds of this project on one channel scenario, in one JVM: each
@@ -77,15 +76,9 @@ public final class CompareBuilds {
                 PER_SAMPLE, warmup);
         System.out.printf("%-4s %-40s %9s %9s %9s%n", "#", "build", "min ns", "median ns", "x first");
         for (int i = 0; i < k; i++) {
-            double[] sorted = ns[i].clone();
-            Arrays.sort(sorted);
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratio[r] = ns[i][r] / ns[0][r];
-            }
-            Arrays.sort(ratio);
-            System.out.printf("%-4d %-40s %9.1f %9.1f %9.3f%n", i, jars[i], sorted[0], sorted[rounds / 2],
-                    ratio[rounds / 2]);
+            double[] sorted = InterleavedChannels.sorted(ns[i]);
+            System.out.printf("%-4d %-40s %9.1f %9.1f %9.3f%n", i, jars[i], sorted[0], InterleavedChannels.q(sorted, 0.5),
+                    InterleavedChannels.medianRatio(ns[i], ns[0]));
         }
     }
 }

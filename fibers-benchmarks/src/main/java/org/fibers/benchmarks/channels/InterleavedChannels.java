@@ -112,7 +112,7 @@ public final class InterleavedChannels {
         return b < 0 ? "" : String.format("%.3f", medianRatio(ns[a], ns[b]));
     }
 
-    private static double[] sorted(double[] values) {
+    static double[] sorted(double[] values) {
         double[] s = values.clone();
         Arrays.sort(s);
         return s;
@@ -135,7 +135,8 @@ public final class InterleavedChannels {
         return met ? "MET" : "MISSED";
     }
 
-    private static double medianRatio(double[] a, double[] b) {
+    /** The median over rounds of a[r] / b[r]. */
+    static double medianRatio(double[] a, double[] b) {
         double[] ratio = new double[a.length];
         for (int r = 0; r < a.length; r++) {
             ratio[r] = a[r] / b[r];
@@ -154,7 +155,8 @@ public final class InterleavedChannels {
         return -1;
     }
 
-    private static double q(double[] sorted, double p) {
+    /** The p-quantile of sorted values (nearest rank). */
+    static double q(double[] sorted, double p) {
         return sorted[(int) Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
     }
 }

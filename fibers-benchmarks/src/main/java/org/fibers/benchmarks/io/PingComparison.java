@@ -24,13 +24,16 @@ import java.util.regex.Pattern;
  * is not mixed with the client's. Client and servers share the machine's cores, which is why
  * CPU per round trip matters more than round trips per second.
  *
- * <p>Each server is started once, warmed up with a shorter client run, then measured in
- * {@code rounds} interleaved rounds; the table shows medians, and ratios as the median of the
- * per-round ratios.
+ * <p>Each server is started once, warmed up with a client run of {@code W} requests per
+ * connection (default: as many as a measured run), then measured in {@code rounds} interleaved
+ * rounds; the table shows medians, and ratios as the median of the per-round ratios. The warm-up
+ * is long because the JIT keeps compiling a server for its first 10-15 seconds of load on two
+ * cores, and the compiler threads' CPU time counts as the server's: after a warm-up of a tenth
+ * of a run they still took 2-7% of our server's samples in the measured rounds.
  *
  * <pre>
  * java --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
- *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--servers fibers,jdk,netty]
+ *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty]
  * </pre>
  * CLASSPATH must hold fibers-benchmarks and fibers-examples with their dependencies; the child
  * JVMs get the same class path and flags, run by the same {@code java}.
@@ -55,11 +58,13 @@ public final class PingComparison {
         int clients = 1000;
         int requests = 1000;
         int rounds = 3;
+        int warmup = -1;
         List<String> servers = new ArrayList<>(SERVERS.keySet());
         List<String> positional = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                case "--warmup" -> warmup = Integer.parseInt(args[++i]);
                 case "--servers" -> servers = Arrays.asList(args[++i].split(","));
                 default -> positional.add(args[i]);
             }
@@ -68,13 +73,16 @@ public final class PingComparison {
             clients = Integer.parseInt(positional.get(0));
             requests = Integer.parseInt(positional.get(1));
         } else if (!positional.isEmpty()) {
-            System.err.println("usage: PingComparison [N M] [--rounds R] [--servers fibers,jdk-vt,netty]");
+            System.err.println("usage: PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty]");
             System.exit(2);
         }
         checkOnClassPath("org.fibers.examples.ping.PingClient");
+        if (warmup < 0) {
+            warmup = requests;
+        }
 
-        System.out.printf(Locale.ROOT, "ping-client %d x %d against %s; %d rounds; %d cores; load average %.2f%n",
-                clients, requests, servers, rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
+        System.out.printf(Locale.ROOT, "ping-client %d x %d against %s; warm-up %d x %d each; %d rounds; %d cores; load average %.2f%n",
+                clients, requests, servers, clients, warmup, rounds, Runtime.getRuntime().availableProcessors(), loadAverage());
         Map<String, Server> running = new LinkedHashMap<>();
         try {
             for (String name : servers) {
@@ -84,8 +92,10 @@ public final class PingComparison {
                 }
                 Server s = Server.start(name, spec);
                 running.put(name, s);
-                Measurement warm = s.measure(clients, Math.max(1, requests / 10));
-                System.out.printf(Locale.ROOT, "  warm-up %-7s %s%n", name, warm);
+                if (warmup > 0) {
+                    Measurement warm = s.measure(clients, warmup);
+                    System.out.printf(Locale.ROOT, "  warm-up %-7s %s%n", name, warm);
+                }
             }
             Map<String, List<Measurement>> results = new LinkedHashMap<>();
             for (int r = 1; r <= rounds; r++) {

@@ -19,10 +19,15 @@ import java.nio.file.Path;
  * </pre>
  * Scenario names are those of {@link Scenario#NAMES}. Each world runs its own carriers, so
  * scenarios with two schedulers per world overcommit a 2-core machine: compare them with care.
+ * Batches of 1,000 operations make every sample wake the world's threads 20 times, and on a
+ * virtual machine those wake-ups (hundreds of microseconds each) make one jar listed twice
+ * differ by 15%: {@code -Dchannels.batch=20000} hands each sample over whole and resolves
+ * much smaller differences between builds.
  */
 public final class CompareBuilds {
     private static final int PER_SAMPLE = 20_000;
-    private static final int BATCH = 1_000;
+    /** Operations per hand-over to a world, as in InterleavedChannels (-Dchannels.batch, default 1,000). */
+    private static final int BATCH = InterleavedChannels.batch(Integer.getInteger("channels.batch", 1000));
 
     private CompareBuilds() {
     }
@@ -72,8 +77,8 @@ public final class CompareBuilds {
                 close[i].invoke(worlds[i]);
             }
         }
-        System.out.printf("%s: %d rounds x %,d operations per sample, after %d warm-up rounds%n", scenario, rounds,
-                PER_SAMPLE, warmup);
+        System.out.printf("%s: %d rounds x %,d operations per sample in batches of %,d, after %d warm-up rounds%n", scenario, rounds,
+                PER_SAMPLE, BATCH, warmup);
         System.out.printf("%-4s %-40s %9s %9s %9s%n", "#", "build", "min ns", "median ns", "x first");
         for (int i = 0; i < k; i++) {
             double[] sorted = InterleavedChannels.sorted(ns[i]);

@@ -124,7 +124,7 @@ public final class InterleavedChannels {
             "fibers-2-schedulers", "kotlin-default",
             "fibers-choice-4", "kotlin-select-4");
 
-    private static int batch(int n) {
+    static int batch(int n) {
         if (n <= 0 || PER_SAMPLE % n != 0) {
             throw new IllegalArgumentException("-Dchannels.batch must divide " + PER_SAMPLE + ": " + n);
         }

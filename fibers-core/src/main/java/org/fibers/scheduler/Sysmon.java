@@ -61,18 +61,27 @@ final class Sysmon implements Runnable {
         long period = TimeUnit.SECONDS.toNanos(1) / hz;
         while (!stopped) {
             LockSupport.parkNanos(this, period);
-            Scheduler[] members = group.members;
-            for (int i = 0; i < members.length; i++) {
-                Scheduler s = members[i];
-                Task running = s.runningTaskRacy();
-                long seq = s.runSeqRacy();
-                if (running != null && running == lastTask[i] && seq == lastSeq[i]) {
-                    running.requestPreemption();
-                    s.hogHasQueuedWork();
-                }
-                lastTask[i] = running;
-                lastSeq[i] = seq;
+            tick();
+        }
+    }
+
+    /**
+     * One look at every carrier. A method of its own so that the JIT compiles it after a few
+     * hundred ticks: the loop above is entered once, and at 100 ticks a second an on-stack
+     * replacement of it would take minutes, leaving every tick interpreted until then.
+     */
+    private void tick() {
+        Scheduler[] members = group.members;
+        for (int i = 0; i < members.length; i++) {
+            Scheduler s = members[i];
+            Task running = s.runningTaskRacy();
+            long seq = s.runSeqRacy();
+            if (running != null && running == lastTask[i] && seq == lastSeq[i]) {
+                running.requestPreemption();
+                s.hogHasQueuedWork();
             }
+            lastTask[i] = running;
+            lastSeq[i] = seq;
         }
     }
 }

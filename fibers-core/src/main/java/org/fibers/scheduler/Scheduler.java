@@ -24,21 +24,13 @@ import org.fibers.scheduler.spi.Poller;
  * <pre>
  * Implementation notes
  *
- * Turns (Guile's model). Each turn the carrier: moves tasks from its inbox (submitted from
- * other threads) into its run queue; fires due timers; lets the poller handle ready events
- * without blocking; then runs the tasks queued before the turn began, so a task queued during
- * the turn (a fiber that yields, or one woken by another) runs next turn: nobody runs twice
- * in a turn. A turn that finds nothing tries to steal from a random peer, then spins briefly,
- * then blocks in the poller until its next timer or a wakeup.
+ * The carrier's loop (Guile's turns), its idle spin and sleep, and the handshake that wakes
+ * it live in {@link CarrierLoop}; this class holds the queues, the public API and submission.
  *
  * Where a submission goes. {@link #submit} compares the caller's carrier with ours: the same
  * carrier means we are inside this scheduler's loop (a fiber running here, a timer, a task)
  * and the task goes straight into the run queue without synchronisation; anything else goes
  * through the lock-free inbox and wakes the carrier if it sleeps.
- *
- * Sleeping handshake (Dekker style, all volatile): the carrier writes SLEEPING, then re-checks
- * its inbox and timers before blocking; a submitter pushes, then reads the flag and, if it
- * wins the CAS SLEEPING -> AWAKE, calls poller.wakeup(). One of the two always sees the other.
  *
  * Spreading work. When a turn starts, or a local push leaves, more than one task queued while
  * a peer sleeps and no peer is already spinning for work, the carrier wakes one peer, which
@@ -61,14 +53,12 @@ public final class Scheduler implements AutoCloseable {
     /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
     private static final boolean MIGRATE_ON_WAKE =
             Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
-    /** {@link #idle} without a preemption ticker (hz 0): how often to look again at a lone queued task. */
-    private static final long LONE_RECHECK_NANOS = 1_000_000;
 
     final SchedulerGroup group;
     final int index;
     /** Runnable tasks: the ring peers steal from, and its overflow. */
     final LocalQueue queue = new LocalQueue();
-    private final Inbox inbox = new Inbox();
+    final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
     final FiberRegistry registry;
@@ -76,7 +66,7 @@ public final class Scheduler implements AutoCloseable {
     private long fibersStarted;
     private long fibersEnded;
     private final Poller poller;
-    private final Consumer<Throwable> timerFailureHandler;
+    final Consumer<Throwable> timerFailureHandler;
 
     /**
      * The thread running this scheduler's loop.
@@ -85,33 +75,12 @@ public final class Scheduler implements AutoCloseable {
     volatile Thread carrier;
     /** The thread started for this scheduler by its group, before it sets {@code carrier}. */
     private volatile Thread expectedCarrier;
-    /** Task being run now, or null; written by the carrier (release), read racily by others. */
-    private Task runningTask;
-    /** Count of tasks run; written by the carrier (release); the preemption ticker reads it. */
-    private long runSeq;
-    /** Turns taken; written by the carrier (opaque). */
-    private long runcount;
-    /** Times the carrier went to sleep in its poller for lack of work; written by the carrier (opaque). */
-    private long sleeps;
-    /** Stealing and spinning when idle; carrier only. */
-    private final WorkSearch search = new WorkSearch(this);
-    /**
-     * Idle handshake.
-     * <pre>  AWAKE --carrier, before blocking--> SLEEPING --carrier returns, or a waker's CAS--> AWAKE </pre>
-     */
-    private volatile int sleeping;
-    /**
-     * When a waker last turned this carrier from SLEEPING to AWAKE (System.nanoTime); the
-     * carrier compares it with its own sleep's start to measure the wake latency.
-     * <pre>  0 --waker's CAS won--> t --later wakers--> t' (never cleared; stale stamps predate a sleep) </pre>
-     */
-    private volatile long wokenAt;
+    /** The carrier's turns, idle search and sleep (its counters and running task live there). */
+    final CarrierLoop carrierLoop = new CarrierLoop(this);
     /** Queued tasks at which a spawning fiber yields when preemption is on (see spawnPoint). */
     static final int SPAWN_YIELD_BACKLOG = Integer.getInteger("fibers.spawnYieldBacklog", 256);
     /** Queued tasks at which a local push wakes an idle peer (see pushLocal). */
     private static final int WAKE_ON_PUSH_BACKLOG = 4;
-    private static final int AWAKE = 0;
-    private static final int SLEEPING = 1;
     /** Peers' loops started by the group stop when this is set (end of Fibers.run). */
     private volatile boolean stopRequested;
     private volatile boolean closed;
@@ -156,7 +125,7 @@ public final class Scheduler implements AutoCloseable {
     /** The task the current scheduler is running (low-level: a fiber is a task), or null. */
     public static Task currentTask() {
         Scheduler s = current();
-        return s == null ? null : (Task) RUNNING.getAcquire(s);
+        return s == null ? null : s.carrierLoop.runningTaskRacy();
     }
 
     // ---------------------------------------------------------------- Guile's scheduler API
@@ -169,7 +138,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Number of turns this scheduler has taken. */
     public long runcount() {
-        return (long) RUNCOUNT.getOpaque(this);
+        return carrierLoop.runcount();
     }
 
     /**
@@ -177,7 +146,7 @@ public final class Scheduler implements AutoCloseable {
      * went to sleep in its poller (each costs a wakeup later, a system call at least).
      */
     public long sleepCount() {
-        return (long) SLEEPS.getOpaque(this);
+        return carrierLoop.sleepCount();
     }
 
     /**
@@ -191,7 +160,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Number of tasks this scheduler stole from its peers. */
     public long stolenTasks() {
-        return search.stolenCount();
+        return carrierLoop.search.stolenCount();
     }
 
     /** The other schedulers of this one's group. */
@@ -362,7 +331,7 @@ public final class Scheduler implements AutoCloseable {
         }
         RunningSchedulers.add(this, me); // we own the loop now, and current() finds us
         try {
-            loop(finished);
+            carrierLoop.run(finished);
         } finally {
             RunningSchedulers.remove(this);
             // While still the carrier: a scheduler at rest keeps no ended fiber reachable.
@@ -454,81 +423,14 @@ public final class Scheduler implements AutoCloseable {
         return CARRIER.compareAndSet(this, (Thread) null, me);
     }
 
-    private void loop(BooleanSupplier finished) {
-        while (!closed && !finished.getAsBoolean()) {
-            if (!turn() && !search.steal()) {
-                idle(finished);
-            }
-        }
-    }
-
-    /** One turn; false when it found nothing at all to do. */
-    private boolean turn() {
-        RUNCOUNT.setOpaque(this, runcount + 1);
+    /** Turn start: moves what other threads submitted into the run queue, oldest first. Carrier only. */
+    void moveInboxToQueue() {
         Task t = inbox.takeAll();
         while (t != null) {
             Task next = t.inboxNext;
             t.inboxNext = null;
             pushLocal(t);
             t = next;
-        }
-        timers.drainRemote();
-        int fired = timers.size() == 0 ? 0 : timers.fireDue(System.nanoTime(), timerFailureHandler);
-        queue.refill();
-        poller.pollNow();
-        RunQueue ring = queue.ring;
-        long end = ring.tailIndex();
-        boolean alone = group.members.length == 1;
-        if (!alone && queue.load() > 1) {
-            wakeIdlePeer();
-        }
-        int ran = 0;
-        while ((t = ring.pollBefore(end, alone)) != null) {
-            runTask(t);
-            ran++;
-        }
-        return ran + fired > 0;
-    }
-
-    private void runTask(Task t) {
-        RUNNING.setRelease(this, t);
-        RUN_SEQ.setRelease(this, runSeq + 1);
-        try {
-            t.run();
-        } catch (Throwable failure) {
-            group.report(t, failure);
-        }
-        if (Sysmon.PENDING.get() != 0) {
-            t.takePreemption(); // a mark set during a run that just ended is stale
-        }
-        RUNNING.setRelease(this, (Task) null);
-    }
-
-    private void idle(BooleanSupplier finished) {
-        long deadline = timers.nextDeadline();
-        if (WorkSearch.SPIN_NANOS > 0 && !poller.hasRegistrations() && search.spin(deadline)) {
-            return;
-        }
-        sleeping = SLEEPING;
-        if (hasIncoming() || search.peersHaveSurplus() || closed || finished.getAsBoolean()) {
-            sleeping = AWAKE;
-            return;
-        }
-        if (!group.preemptive && search.peersHaveWork()) {
-            // No ticker will wake us if that lone task sits behind a long run: look again soon.
-            long soon = System.nanoTime() + LONE_RECHECK_NANOS;
-            deadline = deadline - soon < 0 ? deadline : soon;
-        }
-        // About to sleep: a good moment to let ended fibers go.
-        queue.ring.forgetStolen();
-        group.sweepRegistriesIfSparse(this);
-        SLEEPS.setOpaque(this, sleeps + 1);
-        long sleptAt = System.nanoTime();
-        poller.pollBlocking(deadline);
-        sleeping = AWAKE;
-        long woken = wokenAt;
-        if (woken != 0 && woken - sleptAt >= 0) {
-            group.recordWakeLatency(System.nanoTime() - woken); // a waker ended this sleep
         }
     }
 
@@ -537,7 +439,7 @@ public final class Scheduler implements AutoCloseable {
      * asleep in its poller, nor stopped. Any thread; racy.
      */
     boolean isAwake() {
-        return sleeping == AWAKE && carrier != null;
+        return carrierLoop.isAwakeFlag() && carrier != null;
     }
 
     /** Work for this carrier is queued or on its way. Any thread; racy. */
@@ -556,12 +458,12 @@ public final class Scheduler implements AutoCloseable {
         }
     }
 
-    private void wakeIdlePeer() {
+    void wakeIdlePeer() {
         if (group.spinning.get() > 0) {
             return; // someone is already looking for work
         }
         for (Scheduler s : group.members) {
-            if (s != this && s.sleeping == SLEEPING && s.carrier != null) {
+            if (s != this && s.carrierLoop.isSleeping() && s.carrier != null) {
                 s.wake();
                 return;
             }
@@ -570,11 +472,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** Wakes the carrier if it sleeps. Any thread. */
     void wake() {
-        if (sleeping == SLEEPING && SLEEPING_VH.compareAndSet(this, SLEEPING, AWAKE)) {
-            wokenAt = System.nanoTime();
-            poller.wakeup(); // we turned it AWAKE, so the wakeup is ours to send
-        }
-        // else: it is awake, or another waker already sent the wakeup
+        carrierLoop.wake();
     }
 
     // ---------------------------------------------------------------- submission
@@ -635,7 +533,7 @@ public final class Scheduler implements AutoCloseable {
         if (s == null) {
             return null;
         }
-        Task running = s.runningTask;           // plain read: we run on s's carrier, its writer
+        Task running = s.carrierLoop.runningTaskHere(); // plain read: we run on s's carrier, its writer
         return running == null || running instanceof RunnableTask ? s : null;
     }
 
@@ -673,11 +571,11 @@ public final class Scheduler implements AutoCloseable {
     }
 
     Task runningTaskRacy() {
-        return (Task) RUNNING.getAcquire(this);
+        return carrierLoop.runningTaskRacy();
     }
 
     long runSeqRacy() {
-        return (long) RUN_SEQ.getAcquire(this);
+        return carrierLoop.runSeqRacy();
     }
 
     // ---------------------------------------------------------------- closing
@@ -691,7 +589,7 @@ public final class Scheduler implements AutoCloseable {
     public void close() {
         for (Scheduler s : group.members) {
             s.closed = true;
-            s.sleeping = AWAKE;
+            s.carrierLoop.forceAwake();
             s.poller.wakeup();
         }
         group.stopSysmon();
@@ -724,11 +622,6 @@ public final class Scheduler implements AutoCloseable {
 
     // VarHandle mechanics
     private static final VarHandle CARRIER;
-    private static final VarHandle RUNNING;
-    private static final VarHandle RUN_SEQ;
-    private static final VarHandle RUNCOUNT;
-    private static final VarHandle SLEEPS;
-    private static final VarHandle SLEEPING_VH;
     private static final VarHandle FIBERS_STARTED;
     private static final VarHandle FIBERS_ENDED;
 
@@ -736,11 +629,6 @@ public final class Scheduler implements AutoCloseable {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             CARRIER = l.findVarHandle(Scheduler.class, "carrier", Thread.class);
-            RUNNING = l.findVarHandle(Scheduler.class, "runningTask", Task.class);
-            RUN_SEQ = l.findVarHandle(Scheduler.class, "runSeq", long.class);
-            RUNCOUNT = l.findVarHandle(Scheduler.class, "runcount", long.class);
-            SLEEPS = l.findVarHandle(Scheduler.class, "sleeps", long.class);
-            SLEEPING_VH = l.findVarHandle(Scheduler.class, "sleeping", int.class);
             FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);
             FIBERS_ENDED = l.findVarHandle(Scheduler.class, "fibersEnded", long.class);
         } catch (ReflectiveOperationException e) {

@@ -147,11 +147,6 @@ final class CarrierLoop {
         return sleeping == SLEEPING;
     }
 
-    /** Not asleep in the poller, or a waker has just told it to run. Any thread; racy. */
-    boolean isAwakeFlag() {
-        return sleeping == AWAKE;
-    }
-
     /** Wakes the carrier if it sleeps. Any thread. */
     void wake() {
         if (sleeping == SLEEPING && SLEEPING_VH.compareAndSet(this, SLEEPING, AWAKE)) {

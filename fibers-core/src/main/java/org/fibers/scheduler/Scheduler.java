@@ -439,7 +439,7 @@ public final class Scheduler implements AutoCloseable {
      * asleep in its poller, nor stopped. Any thread; racy.
      */
     boolean isAwake() {
-        return carrierLoop.isAwakeFlag() && carrier != null;
+        return !carrierLoop.isSleeping() && carrier != null;
     }
 
     /** Work for this carrier is queued or on its way. Any thread; racy. */

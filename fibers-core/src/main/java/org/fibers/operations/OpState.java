@@ -36,7 +36,8 @@ public class OpState {
      * Pair commits can meet: A holds its own CLAIMED and finds B CLAIMED, while B holds its
      * own and looks at A. Guile's channels.scm makes both back off and retry, which is fair
      * but can livelock in principle. Here the tie is broken by rank (the owner thread's id,
-     * unique among live op-states because a thread performs one operation at a time): the
+     * unique among live op-states because a thread performs one operation at a time; read
+     * from the owner only on this rare path, so that the op-state stays small): the
      * lower rank keeps its claim and waits for the higher one to resolve, the higher rank backs
      * off to WAITING, waits until the lower one is no longer CLAIMED, then claims again. Waits
      * only ever point from a lower rank to a higher one, so no cycle of waiting can form.
@@ -46,16 +47,30 @@ public class OpState {
      * waiting for a higher rank) never waits for a fiber that is off its carrier; those spinners
      * hold nothing and may yield (backoff) to let others run.
      *
-     * Delivery is separate from the state word: the winner writes winner (plain) then result
-     * (a release store) and unparks the owner. result == null means "not delivered yet"; a null
-     * value travels as NULL_RESULT. The owner parks only while the state word is not SYNCED,
+     * Delivery is separate from the state word: the winner reads result, stores the value
+     * into it (a release store; a null value travels as NULL_RESULT) and unparks the owner
+     * unless the value it read was SPINNING. A many-branch perform's winner first stores its
+     * branch index (ChoiceState). The owner parks only while the state word is not SYNCED,
      * never on the result: the word moves to SYNCED by a CAS (a full fence) before the winner
-     * reads anything of the owner's (ownerSpinning, the virtual thread's permit), so the
-     * owner's store-then-load (clear ownerSpinning or take the permit, then read the word)
-     * and the winner's (CAS the word, then read the flag or the permit) form Dekker pairs
-     * without a second fence for the result. An owner that sees SYNCED without a result
-     * busy-waits the few instructions between the winner's CAS and its delivery
-     * (awaitDelivery); winners deliver at once, and nothing parks in between.
+     * reads anything of the owner's (result, the virtual thread's permit), so the owner's
+     * update-then-load (clear SPINNING or take the permit, then read the word) and the
+     * winner's (CAS the word, then read result or the permit) form Dekker pairs without a
+     * second fence for the delivery. An owner that sees SYNCED without a result busy-waits the
+     * few instructions between the winner's CAS and its delivery (awaitDelivery); winners
+     * deliver at once, and nothing parks in between.
+     *
+     * SPINNING in result marks an owner that busy-waits for its result instead of parking, so
+     * the winner can skip the unpark (a write to the owner's thread, on another core). It
+     * lives in result, not in a field of its own, to keep a channel's waiter (SoloWaiter: this
+     * state plus a message and a link) at 32 bytes, half a cache line, like the JDK's
+     * SynchronousQueue nodes: a 48-byte node straddled two lines more often than not, and a
+     * cross-core hand-off then moved both. The owner sets it by CAS null -> SPINNING and
+     * clears it by CAS SPINNING -> null when its spin runs out: either CAS fails only because
+     * the value arrived. A winner that read SPINNING and so skipped the unpark either stores
+     * the value over SPINNING (the spinning owner sees it), or the owner's clearing CAS came
+     * after that read (it could not have come before: the read saw SPINNING) and therefore
+     * after the winner's CAS of the word, so the owner then reads SYNCED and waits for the
+     * delivery instead of parking.
      */
 
     /** Any party may still complete this perform. */
@@ -77,6 +92,8 @@ public class OpState {
 
     static final Object NULL_RESULT = new Object();
     static final Object TAKEN = new Object();
+    /** In {@link #result} while the owner busy-waits for it (see the implementation notes). */
+    private static final Object SPINNING = new Object();
 
     /*
      * State diagram (owner = the thread that performs; "any" = peers, timers, signals):
@@ -94,31 +111,17 @@ public class OpState {
     /** The performing thread (a fiber or a platform thread): parked until delivery. */
     final Thread owner;
 
-    /** Tie-break between two pair commits that meet (see implementation notes). */
-    private final long rank;
-
-    /** Index of the branch that won; written before {@link #result}, read after it. */
-    private int winner;
-
-    /** Raw result of the winning branch; null until delivered, then NULL_RESULT or the value. */
-    private volatile Object result;
-
     /**
-     * True while the owner busy-waits for {@link #result} instead of parking, so a deliverer can
-     * skip the unpark (a write to the owner's thread, on another core). An owner whose spin
-     * ends without a result clears it before it re-reads the state word and parks; both sides
-     * store then load (Dekker: the owner clears the flag, then reads the word; the winner CASes
-     * the word, then reads the flag), so either the deliverer sees false and unparks, or the
-     * owner sees SYNCED and does not park. An owner whose spin saw the result leaves it set:
-     * nobody else delivers to this op-state, so the flag is dead, and clearing it would cost a
-     * fence.
-     * <pre>  false --owner starts spinning--> true --owner's spin ran out--> false </pre>
+     * Raw result of the winning branch, and the owner's spinning mark (see the notes).
+     * <pre>
+     *   null --owner CAS--> SPINNING --owner CAS (spin ran out)--> null
+     *   null or SPINNING --winner's store--> value or NULL_RESULT --owner, after reading it--> TAKEN
+     * </pre>
      */
-    private volatile boolean ownerSpinning;
+    private volatile Object result;
 
     OpState(Thread owner) {
         this.owner = owner;
-        this.rank = owner.threadId();
     }
 
     /** True once this perform is complete (or withdrawn): its waiters are stale. */
@@ -171,7 +174,7 @@ public class OpState {
                     return Commit.THEIRS_DONE;
                 }
                 // C: the peer's owner commits a pair of its own right now.
-                if (mine.rank < theirs.rank) {
+                if (mine.owner.threadId() < theirs.owner.threadId()) {
                     // Lower rank: keep our claim; the peer backs off or finishes shortly. Spin
                     // only: a fiber must never yield its carrier while it holds a claim (a
                     // timer task spinning on our C on that carrier would never let us run).
@@ -198,15 +201,17 @@ public class OpState {
      * Called by the winning party only, right after its CAS moved the state to SYNCED (the
      * owner waits for this delivery busily once it sees SYNCED: nothing may block in between).
      */
-    final void deliver(int branch, Object value) {
-        winner = branch;
+    final void deliver(Object value) {
+        // Read before the store: SPINNING means the owner is busy-waiting, or about to clear
+        // the mark and then read the word, which our CAS already made SYNCED (see the notes).
+        boolean ownerSpins = result == SPINNING;
         // A release store suffices (see the implementation notes): the owner decides to park on
-        // the state word, which our CAS wrote with a full fence before the loads below.
+        // the state word, which our CAS wrote with a full fence before the loads here.
         // VirtualThread.unpark's plain read of a stale permit may pass this store, but not the
         // CAS; an owner that consumed that permit re-reads the word, sees SYNCED and waits for
         // this store instead of parking.
         RESULT.setRelease(this, value == null ? NULL_RESULT : value);
-        if (!ownerSpinning && owner != Thread.currentThread()) {
+        if (!ownerSpins && owner != Thread.currentThread()) {
             LockSupport.unpark(owner);
         }
     }
@@ -214,7 +219,7 @@ public class OpState {
     /**
      * Owner only, once the state is SYNCED by a peer: the result, waiting the moment between
      * the peer's CAS and its delivery (spinning, then yielding: a platform-thread winner may
-     * have lost its core in between).
+     * have lost its core in between). Never called while SPINNING is set.
      */
     final Object awaitDelivery() {
         Object r;
@@ -224,19 +229,33 @@ public class OpState {
         return r;
     }
 
-    /** True once a result was delivered (for a busy-wait before parking). */
-    final boolean hasResult() {
-        return result != null;
+    /**
+     * Owner only, before a busy-wait: marks it (null -> SPINNING) so the winner skips the
+     * unpark. False if the result is here already.
+     */
+    final boolean startSpinning() {
+        // Fails only on a delivered value: nobody else writes result while it is null.
+        return RESULT.compareAndSet(this, null, SPINNING);
     }
 
-    /** Owner only: marks the start and the end of a busy-wait (see {@link #ownerSpinning}). */
-    final void ownerSpinning(boolean spinning) {
-        ownerSpinning = spinning;
+    /** Owner only, while spinning: true once a result was delivered. */
+    final boolean spinEnded() {
+        return result != SPINNING;
     }
 
-    /** Owner only, after {@link #awaitDelivery()} returned. */
-    final int winner() {
-        return winner;
+    /**
+     * Owner only, when its busy-wait ran out: clears the mark (SPINNING -> null) before it
+     * reads the word and parks. False if the result arrived meanwhile.
+     */
+    final boolean stopSpinning() {
+        // Success: no winner stored yet; one that read SPINNING before our CAS already made
+        // the word SYNCED, which our next read sees. Failure: the value replaced SPINNING.
+        return RESULT.compareAndSet(this, SPINNING, null);
+    }
+
+    /** Owner only, after {@link #awaitDelivery()} returned: the winning branch (0 here). */
+    int winner() {
+        return 0;
     }
 
     /** Owner only: drop the reference to the value (a stale queue entry may keep us alive). */

@@ -113,11 +113,11 @@ final class Performer {
     @SuppressWarnings("unchecked")
     private static Object blockMany(BaseOperation<?>[] bases, Function<Object, Object>[] wraps,
                                     int n, Flat flat, int start) {
-        OpState st = n == 1 ? bases[0].newSoloState(Thread.currentThread()) : new OpState(Thread.currentThread());
+        OpState st = n == 1 ? bases[0].newSoloState(Thread.currentThread()) : new ChoiceState(Thread.currentThread());
         Runnable[] withdraws = null;
         try {
             for (int i = 0, k = start; i < n && !st.isSynced(); i++) {
-                Resumer<Object> res = n == 1 ? (SoloState) st : new Branch(st, k);
+                Resumer<Object> res = n == 1 ? (SoloState) st : new Branch((ChoiceState) st, k);
                 Runnable w = ((BaseOperation<Object>) bases[k]).block(st, res);
                 if (w != null) {
                     if (withdraws == null) {
@@ -176,11 +176,12 @@ final class Performer {
      */
     private static Object await(OpState st) {
         Scheduler spinner;
-        if (!st.isSynced() && (spinner = BlockSpin.candidate()) != null) {
-            st.ownerSpinning(true);             // a partner on a peer's carrier may be moments away
-            if (!BlockSpin.beforePark(spinner, st::hasResult)) { // the result, not the word: one line transfer
-                st.ownerSpinning(false);        // then the loop reads the word again before parking
-            }                                   // else delivered: the flag no longer matters, save the fence
+        // A partner on a peer's carrier may be moments away: busy-wait on the result (not the
+        // word: one line transfer), marked so the winner skips the unpark. Each step fails only
+        // if the result is in, and then the loop below finds the word SYNCED.
+        if (!st.isSynced() && (spinner = BlockSpin.candidate()) != null && st.startSpinning()
+                && !BlockSpin.beforePark(spinner, st::spinEnded)) {
+            st.stopSpinning();                  // ran out: unmarked (or delivered); read the word
         }
         while (!st.isSynced()) {
             if (st.owner.isInterrupted()) {
@@ -202,19 +203,35 @@ final class Performer {
         return new FiberCancelledException("interrupted while blocked in Operation.perform()");
     }
 
+    /** The op-state of a many-leaf perform: it also records which leaf won. */
+    static final class ChoiceState extends OpState {
+        /** Index of the leaf that won; written by the winner before the result, read after it. */
+        private int winner;
+
+        ChoiceState(Thread owner) {
+            super(owner);
+        }
+
+        @Override
+        int winner() {
+            return winner;
+        }
+    }
+
     /** The resumer of leaf {@code index} of a many-leaf perform. */
     static final class Branch implements Resumer<Object> {
-        private final OpState state;
+        private final ChoiceState state;
         private final int index;
 
-        Branch(OpState state, int index) {
+        Branch(ChoiceState state, int index) {
             this.state = state;
             this.index = index;
         }
 
         @Override
         public void resume(Object value) {
-            state.deliver(index, value);
+            state.winner = index;               // published by deliver's release store
+            state.deliver(value);
         }
     }
 }

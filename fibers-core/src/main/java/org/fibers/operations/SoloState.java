@@ -16,6 +16,6 @@ public class SoloState extends OpState implements Resumer<Object> {
 
     @Override
     public final void resume(Object value) {
-        deliver(0, value);
+        deliver(value);
     }
 }

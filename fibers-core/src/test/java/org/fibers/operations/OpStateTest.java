@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import org.fibers.operations.OpState.Commit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -86,5 +89,106 @@ class OpStateTest {
             assertTrue((a == Commit.COMMITTED && b == Commit.MINE_DONE)
                     || (a == Commit.MINE_DONE && b == Commit.COMMITTED), "round " + r + ": " + a + "/" + b);
         }
+    }
+
+    @Test
+    void aResultDeliveredBeforeTheSpinStartsEndsItAtOnce() {
+        OpState s = new OpState(Thread.currentThread());
+        assertTrue(s.trySync());
+        s.deliver("early");
+        assertFalse(s.startSpinning(), "the value is in: no spin");
+        assertEquals("early", s.awaitDelivery());
+
+        OpState t = new OpState(Thread.currentThread());
+        assertTrue(t.startSpinning());
+        assertFalse(t.spinEnded());
+        assertTrue(t.trySync());
+        t.deliver(null);
+        assertTrue(t.spinEnded());
+        assertFalse(t.stopSpinning(), "delivered while spinning: nothing to clear");
+        assertEquals(OpState.NULL_RESULT, t.awaitDelivery());
+    }
+
+    /**
+     * The spin handshake against a winner on another thread, with the timing of both sides
+     * varied: the owner sometimes parks at once, sometimes spins briefly and gives up, sometimes
+     * spins until the value comes; the winner commits and delivers after a random pause. A
+     * winner that saw the spinning mark skips the unpark, so a wrong handshake shows as an
+     * owner parked on a SYNCED state that nobody unparks: every park here is bounded and such
+     * a lost wake-up is counted. Every round must also hand over its own value.
+     */
+    @Test
+    @Timeout(120)
+    void theSpinningMarkNeverLosesAWakeUpOrAValue() throws Exception {
+        int rounds = 100_000;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        AtomicReference<OpState> published = new AtomicReference<>();
+        int[] lostWakeUps = new int[1];
+        int[] done = new int[1];
+        Thread owner = new Thread(() -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int r = 0; r < rounds && System.nanoTime() < deadline; r++) {
+                OpState st = new OpState(Thread.currentThread());
+                published.set(st);
+                int mode = rnd.nextInt(3);
+                if (mode > 0 && st.startSpinning()) {
+                    int spins = mode == 1 ? rnd.nextInt(50) : Integer.MAX_VALUE;
+                    for (int i = 0; i < spins && !st.spinEnded(); i++) {
+                        Thread.onSpinWait();
+                    }
+                    st.stopSpinning();
+                }
+                while (!st.isSynced()) {
+                    if (Thread.currentThread().isInterrupted()) {
+                        return;                     // the winner failed; its error is reported
+                    }
+                    long t0 = System.nanoTime();
+                    LockSupport.parkNanos(st, TimeUnit.MILLISECONDS.toNanos(500));
+                    if (System.nanoTime() - t0 >= TimeUnit.MILLISECONDS.toNanos(500) && st.isSynced()) {
+                        lostWakeUps[0]++;
+                    }
+                }
+                Object v = st.awaitDelivery();
+                assertEquals(r, v, "round " + r + " got another round's value");
+                while (published.get() == st) {
+                    Thread.onSpinWait();            // the winner takes it off before the next round
+                }
+                done[0] = r + 1;
+            }
+            published.set(null);
+        });
+        Thread winner = new Thread(() -> {
+            ThreadLocalRandom rnd = ThreadLocalRandom.current();
+            for (int r = 0; ; r++) {
+                OpState st;
+                while ((st = published.get()) == null || st.isSynced()) {
+                    if (!owner.isAlive()) {
+                        return;
+                    }
+                    Thread.onSpinWait();
+                }
+                for (int i = rnd.nextInt(200); i > 0; i--) {
+                    Thread.onSpinWait();
+                }
+                assertTrue(st.trySync());
+                st.deliver(r);
+                published.compareAndSet(st, null);
+            }
+        });
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        owner.setUncaughtExceptionHandler((t, e) -> failure.compareAndSet(null, e));
+        winner.setUncaughtExceptionHandler((t, e) -> {
+            failure.compareAndSet(null, e);
+            owner.interrupt();
+        });
+        owner.start();
+        winner.start();
+        owner.join();
+        winner.join();
+        if (failure.get() != null) {
+            throw new AssertionError("a side failed", failure.get());
+        }
+        assertTrue(done[0] >= 1_000, "too few rounds ran: " + done[0]);
+        assertEquals(0, lostWakeUps[0], "owners left parked on a SYNCED state");
     }
 }

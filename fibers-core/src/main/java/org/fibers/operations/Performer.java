@@ -18,8 +18,9 @@ final class Performer {
      *   1. try: from a random start, call tryPerform() on each leaf; the first that returns a
      *      value wins, its wrap is applied, done. Allocation-free.
      *   2. block: allocate ONE OpState (when there is a single leaf, a SoloState made by that leaf,
-     *      which is also the resumer and may be the leaf's waiter record; otherwise one small
-     *      Branch resumer per leaf). From the same random start,
+     *      which is also the resumer and may be the leaf's waiter record; otherwise a
+     *      ChoiceState, which also records the winning leaf, and one small Branch resumer per
+     *      leaf). From the same random start,
      *      call block(state, resumer) on each leaf, stopping early if the state is already SYNCED
      *      (a block function or a peer completed us while we were still publishing).
      *   3. park until a result is delivered. On wake: run the withdraw actions of the leaves that

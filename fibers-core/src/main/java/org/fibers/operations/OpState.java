@@ -200,8 +200,10 @@ public class OpState {
     /**
      * Called by the winning party only, right after its CAS moved the state to SYNCED (the
      * owner waits for this delivery busily once it sees SYNCED: nothing may block in between).
+     * Answers whether it unparked the owner: false when the owner was marked as spinning (or is
+     * the caller), which tests use to tell a skipped wake-up from a late-scheduled one.
      */
-    final void deliver(Object value) {
+    final boolean deliver(Object value) {
         // Read before the store: SPINNING means the owner is busy-waiting, or about to clear
         // the mark and then read the word, which our CAS already made SYNCED (see the notes).
         boolean ownerSpins = result == SPINNING;
@@ -213,7 +215,9 @@ public class OpState {
         RESULT.setRelease(this, value == null ? NULL_RESULT : value);
         if (!ownerSpins && owner != Thread.currentThread()) {
             LockSupport.unpark(owner);
+            return true;
         }
+        return false;
     }
 
     /**

@@ -48,7 +48,7 @@ class WakePlacementTest {
                     Fibers.sleep(Duration.ofMillis(3)); // the waiter has parked by now: a real wake
                     wakerOn[0] = Scheduler.current();   // published to the waiter by the put
                     channel.put(0);
-                    busyFor(Duration.ofMillis(2));      // keep this carrier: a task moved here would wait
+                    BusyWait.busyFor(Duration.ofMillis(2));      // keep this carrier: a task moved here would wait
                 }, other, false).join();
             }
             waiter.join();
@@ -96,12 +96,5 @@ class WakePlacementTest {
 
     /** One wake: where the waiter blocked, where its waker ran, where the waiter ran next. */
     private record Trial(Scheduler blockedOn, Scheduler wakerOn, Scheduler resumedOn) {
-    }
-
-    private static void busyFor(Duration d) {
-        long end = System.nanoTime() + d.toNanos();
-        while (System.nanoTime() - end < 0) {
-            Thread.onSpinWait();
-        }
     }
 }

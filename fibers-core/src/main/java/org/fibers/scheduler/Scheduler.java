@@ -58,7 +58,7 @@ public final class Scheduler implements AutoCloseable {
     final int index;
     /** Runnable tasks: the ring peers steal from, and its overflow. */
     final LocalQueue queue = new LocalQueue();
-    final Inbox inbox = new Inbox();
+    private final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
     final FiberRegistry registry;
@@ -125,7 +125,7 @@ public final class Scheduler implements AutoCloseable {
     /** The task the current scheduler is running (low-level: a fiber is a task), or null. */
     public static Task currentTask() {
         Scheduler s = current();
-        return s == null ? null : s.carrierLoop.runningTaskRacy();
+        return s == null ? null : s.runningTaskRacy();
     }
 
     // ---------------------------------------------------------------- Guile's scheduler API

@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.fibers.benchmarks.core.ChildJvm;
 
 /**
  * Issue 5's benchmark in one command: {@code PingClient N M} (default 1000 x 1000) against our
@@ -189,21 +190,9 @@ public final class PingComparison {
         }
     }
 
-    /** A child JVM running {@code mainClass args...} with this JVM's java, flags and class path. */
-    static ProcessBuilder childJvm(List<String> mainAndArgs) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
-        cmd.add("--enable-native-access=ALL-UNNAMED");
-        for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("fibers.")) { // tuning knobs given to us apply to the servers too
-                cmd.add("-D" + key + "=" + System.getProperty(key));
-            }
-        }
-        cmd.add("-cp");
-        cmd.add(System.getProperty("java.class.path"));
-        cmd.addAll(mainAndArgs);
-        return new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT);
+    /** A child JVM running {@code mainClass args...}; its standard error goes to ours. */
+    private static ProcessBuilder childJvm(List<String> mainAndArgs) {
+        return ChildJvm.of(mainAndArgs).redirectError(ProcessBuilder.Redirect.INHERIT);
     }
 
     /** One client run against one server. */

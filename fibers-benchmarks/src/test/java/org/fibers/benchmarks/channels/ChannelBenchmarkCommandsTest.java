@@ -1,0 +1,66 @@
+package org.fibers.benchmarks.channels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.fibers.benchmarks.core.CommandRun;
+import org.junit.jupiter.api.Test;
+import org.openjdk.jmh.annotations.Param;
+
+/**
+ * The channel benchmarks work as a user runs them: every scenario opens, runs and closes, the
+ * JMH benchmark offers every scenario, and InterleavedChannels prints its table and targets.
+ * Nothing here is timed: the figures belong to the benchmark runs, not to tests.
+ */
+class ChannelBenchmarkCommandsTest {
+    @Test
+    void theJmhBenchmarkOffersEveryScenario() throws NoSuchFieldException {
+        Param param = ChannelBenchmarks.class.getField("scenario").getAnnotation(Param.class);
+        assertArrayEquals(Scenario.NAMES, param.value(), "ChannelBenchmarks' @Param list must match Scenario.NAMES");
+    }
+
+    @Test
+    void everyScenarioRunsBatchesAndCloses() {
+        for (String name : Scenario.NAMES) {
+            assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+                Scenario world = Scenario.open(name);
+                try {
+                    world.run(1_000);
+                    world.run(1);           // a second, tiny batch reuses the same world
+                } finally {
+                    world.close();
+                }
+            }, name);
+        }
+    }
+
+    @Test
+    void anUnknownScenarioIsRejectedByName() {
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> Scenario.open("fibers-3-schedulers"));
+        assertTrue(e.getMessage().contains("fibers-3-schedulers"), e.getMessage());
+    }
+
+    @Test
+    void interleavedChannelsPrintsEveryScenarioAndTheThreeTargets() throws Exception {
+        String out = CommandRun.run(List.of("-Dchannels.batch=20000"),
+                List.of(InterleavedChannels.class.getName(), "2"), 300);
+        for (String name : Scenario.NAMES) {
+            Matcher row = Pattern.compile("(?m)^" + Pattern.quote(name) + " +([0-9.]+) +([0-9.]+) +([0-9.]+)").matcher(out);
+            assertTrue(row.find(), "no row for " + name + " in:\n" + out);
+            assertTrue(Double.parseDouble(row.group(3)) > 0, "a median of zero ns for " + name + ":\n" + out);
+        }
+        Matcher target = Pattern.compile("(?m)^target .*  (MET|MISSED)").matcher(out);
+        int targets = 0;
+        while (target.find()) {
+            targets++;
+        }
+        assertEquals(3, targets, "the three channel targets, each MET or MISSED, in:\n" + out);
+    }
+}

@@ -1,0 +1,43 @@
+package org.fibers.benchmarks.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a benchmark command in a child JVM, as a user would, and returns what it printed. */
+public final class CommandRun {
+    private CommandRun() {
+    }
+
+    /**
+     * Runs {@code java [jvmFlags] -cp <class path> mainClass args...}, fails the test if it does
+     * not exit 0 within {@code timeoutSeconds} (killing it), and returns its standard output.
+     */
+    public static String run(List<String> jvmFlags, List<String> mainAndArgs, long timeoutSeconds)
+            throws IOException, InterruptedException {
+        ProcessBuilder pb = ChildJvm.of(List.of());
+        List<String> cmd = pb.command();
+        cmd.addAll(cmd.indexOf("-cp"), jvmFlags);   // JVM flags go before the class path
+        cmd.addAll(mainAndArgs);
+        Path out = Files.createTempFile("benchmark-command", ".out");
+        try {
+            Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
+            boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+            if (!ended) {
+                p.destroyForcibly().waitFor();
+            }
+            String output = Files.readString(out, StandardCharsets.UTF_8);
+            assertTrue(ended, () -> "still running after " + timeoutSeconds + " s: " + cmd + "\n" + output);
+            assertEquals(0, p.exitValue(), () -> "exit status of " + cmd + "\n" + output);
+            return output;
+        } finally {
+            Files.deleteIfExists(out);
+        }
+    }
+}

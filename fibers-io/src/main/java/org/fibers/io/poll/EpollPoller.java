@@ -31,8 +31,8 @@ public final class EpollPoller implements Poller {
      * thread and for any fiber mounted on it (Netty asks about Thread.currentThread(), which
      * for a fiber is the virtual thread, so we look at the carrier underneath instead).
      * execute() (Netty uses it to cancel a registration from another thread) and request()
-     * (a PolledFd asking for registration or an interest change from another thread) push onto
-     * a lock-free inbox that the carrier drains at each poll.
+     * (a PolledFd's FdRegistration asking for registration or an interest change from another
+     * thread) push onto a lock-free inbox that the carrier drains at each poll.
      *
      * Wake-ups are never lost. IoHandler.wakeup() only writes the eventfd while the handler is
      * inside run() in its SELECT phase, so a wakeup that comes earlier would be dropped. We keep
@@ -262,7 +262,7 @@ public final class EpollPoller implements Poller {
             j = next;
         }
         try {
-            handler.prepareToDestroy(); // cancels every registration; PolledFd.Handle.close() wakes waiters
+            handler.prepareToDestroy(); // cancels every registration; FdHandle.close() wakes waiters
         } finally {
             handler.destroy();
         }
@@ -274,7 +274,7 @@ public final class EpollPoller implements Poller {
      * Asks the carrier to service {@code fd} (register it, change its interest, poke it): at once
      * when called on the carrier, otherwise through the inbox.
      */
-    void request(PolledFd fd) {
+    void request(FdRegistration fd) {
         if (onCarrier()) {
             fd.runOnCarrier(this);
         } else if (QUEUED.compareAndSet(fd, 0, 1)) {

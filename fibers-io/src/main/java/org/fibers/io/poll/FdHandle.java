@@ -9,19 +9,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Netty's view of one registration of a {@link PolledFd} with one {@link EpollPoller}. Netty
- * calls it on the poller's carrier only. A new handle is made for every registration, so an
- * event for a registration that was closed or replaced is recognised as stale.
+ * Netty's view of one registration of a {@link PolledFd} (made and served by its
+ * {@link FdRegistration}) with one {@link EpollPoller}. Netty calls it on the poller's carrier
+ * only. A new handle is made for every registration, so an event for a registration that was
+ * closed or replaced is recognised as stale.
  */
 final class FdHandle implements EpollIoHandle {
     private static final Logger LOG = LoggerFactory.getLogger(FdHandle.class);
 
-    final PolledFd owner;
+    final FdRegistration owner;
     final EpollPoller poller;
     /** Set right after register() returns, before the handle is published under the fd's lock. */
     IoRegistration registration;
 
-    FdHandle(PolledFd owner, EpollPoller poller) {
+    FdHandle(FdRegistration owner, EpollPoller poller) {
         this.owner = owner;
         this.poller = poller;
     }

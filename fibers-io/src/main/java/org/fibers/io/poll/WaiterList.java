@@ -23,7 +23,7 @@ final class WaiterList {
     private int count;
     private int pruneAt = PRUNE_MIN;
 
-    /** Unlocked peek: true if nobody waits (racy; see PolledFd's notes for why that is enough). */
+    /** Unlocked peek: true if nobody waits (racy; see FdWaiters' notes for why that is enough). */
     boolean isEmpty() {
         return head == null;
     }

@@ -38,7 +38,7 @@ public final class BlockSpin {
             return null;
         }
         Scheduler s = Scheduler.current();
-        if (s == null || s.group.members.length == 1 || s.poller().hasRegistrations() || s.hasIncoming()
+        if (s == null || s.group.members.length == 1 || s.poller().hasRegistrations() || s.routing.hasIncoming()
                 || !Thread.currentThread().isVirtual()) {
             return null;
         }
@@ -65,7 +65,7 @@ public final class BlockSpin {
                     return true;
                 }
             }
-            if (here.hasIncoming() || System.nanoTime() - until >= 0) {
+            if (here.routing.hasIncoming() || System.nanoTime() - until >= 0) {
                 return false;
             }
         }

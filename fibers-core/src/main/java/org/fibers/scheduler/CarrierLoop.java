@@ -23,7 +23,7 @@ import java.util.function.BooleanSupplier;
  * wins the CAS SLEEPING -> AWAKE, calls poller.wakeup(). One of the two always sees the other.
  *
  * A turn that starts with more than one task queued wakes an idle peer to steal half (see
- * "Spreading work" in Scheduler's notes).
+ * "Spreading work" in TaskRouting's notes).
  *
  * Only the carrier writes the counters and runningTask; other threads read them racily
  * (the preemption ticker, peers deciding whether to steal, monitoring).
@@ -66,7 +66,7 @@ final class CarrierLoop {
     /** Takes turns until {@code finished} holds or the scheduler is closed. Carrier only. */
     void run(BooleanSupplier finished) {
         Scheduler s = scheduler;
-        while (!s.isClosed() && !finished.getAsBoolean()) {
+        while (!s.lifecycle.isClosed() && !finished.getAsBoolean()) {
             if (!turn() && !search.steal()) {
                 idle(finished);
             }
@@ -77,7 +77,7 @@ final class CarrierLoop {
     private boolean turn() {
         Scheduler s = scheduler;
         RUNCOUNT.setOpaque(this, runcount + 1);
-        s.moveInboxToQueue();
+        s.routing.moveInboxToQueue();
         TimerQueue timers = s.timers;
         timers.drainRemote();
         int fired = timers.size() == 0 ? 0 : timers.fireDue(System.nanoTime(), s.timerFailureHandler);
@@ -88,7 +88,7 @@ final class CarrierLoop {
         long end = ring.tailIndex();
         boolean alone = s.group.members.length == 1;
         if (!alone && queue.load() > 1) {
-            s.wakeIdlePeer();
+            s.routing.wakeIdlePeer();
         }
         int ran = 0;
         Task t;
@@ -120,7 +120,7 @@ final class CarrierLoop {
             return;
         }
         sleeping = SLEEPING;
-        if (s.hasIncoming() || search.peersHaveSurplus() || s.isClosed() || finished.getAsBoolean()) {
+        if (s.routing.hasIncoming() || search.peersHaveSurplus() || s.lifecycle.isClosed() || finished.getAsBoolean()) {
             sleeping = AWAKE;
             return;
         }

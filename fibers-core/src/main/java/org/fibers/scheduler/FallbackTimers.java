@@ -12,9 +12,9 @@ final class FallbackTimers {
 
     private static Scheduler start() {
         Scheduler s = Scheduler.create(1);
-        Thread t = new Thread(s::runUntilStopped, "fibers-fallback-timers");
+        Thread t = new Thread(s.lifecycle::runUntilStopped, "fibers-fallback-timers");
         t.setDaemon(true);
-        s.expectCarrier(t);
+        s.lifecycle.expectCarrier(t);
         t.start();
         return s;
     }

@@ -25,70 +25,46 @@ import org.fibers.scheduler.spi.Poller;
  * Implementation notes
  *
  * The carrier's loop (Guile's turns), its idle spin and sleep, and the handshake that wakes
- * it live in {@link CarrierLoop}; this class holds the queues, the public API and submission.
- *
- * Where a submission goes. {@link #submit} compares the caller's carrier with ours: the same
- * carrier means we are inside this scheduler's loop (a fiber running here, a timer, a task)
- * and the task goes straight into the run queue without synchronisation; anything else goes
- * through the lock-free inbox and wakes the carrier if it sleeps.
- *
- * Spreading work. When a turn starts, or a local push leaves, more than one task queued while
- * a peer sleeps and no peer is already spinning for work, the carrier wakes one peer, which
- * then steals half (waking at push time matters for a fiber that spawns many without
- * yielding: its turn may last long). Peers see only the ring of a LocalQueue, never its
- * overflow, which a push keeps draining into the ring.
- * A lone queued task is stolen only from a peer that has been running one task for a few
- * microseconds (Go's rule for its runnext slot): the common lone task is the partner that the
- * running fiber just woke and is about to block for, and taking it would split the pair. The
- * preemption ticker wakes an idle peer for a carrier that holds one task a whole tick.
- *
- * Spawn backlog. With preemption on, a spawn that leaves SPAWN_YIELD_BACKLOG tasks queued
- * yields the spawner (spawnPoint): it goes behind its children, which run this turn, so a
- * spawning loop keeps a bounded set of unstarted fibers alive (Cilk's work-first rule bounds
- * space the same way, by running the child first). Young collections then find a few hundred
- * live threads instead of up to a million.
+ * it live in {@link CarrierLoop}; how a submitted task reaches the run queue (the inbox, and
+ * the wake-ups that spread work to idle peers) lives in {@link TaskRouting}; running and
+ * closing (the stop request, the closed mark, the poller's release) in
+ * {@link SchedulerLifecycle}; where a fiber yields without blocking (preemption marks, the
+ * spawn backlog) in {@link PreemptionPoints}; the carrier's fiber counts in
+ * {@link FiberCounts}. This class holds the queues and timers, the public API, and the
+ * carrier field: which thread has claimed the loop (see its state diagram).
  * </pre>
  */
 public final class Scheduler implements AutoCloseable {
-    /** {@link #submitWoken}: false (-Dfibers.readyOnWaker=false) keeps every woken task on its owner. */
-    private static final boolean MIGRATE_ON_WAKE =
-            Boolean.parseBoolean(System.getProperty("fibers.readyOnWaker", "true"));
-
     final SchedulerGroup group;
     final int index;
     /** Runnable tasks: the ring peers steal from, and its overflow. */
     final LocalQueue queue = new LocalQueue();
-    private final Inbox inbox = new Inbox();
     final TimerQueue timers = new TimerQueue(this);
     /** Fibers started from this carrier; carrier only. */
     final FiberRegistry registry;
     /** Fibers started from this carrier, and fibers that ended on it; written by it (release). */
-    private long fibersStarted;
-    private long fibersEnded;
+    final FiberCounts fiberCounts = new FiberCounts();
     private final Poller poller;
     final Consumer<Throwable> timerFailureHandler;
 
     /**
      * The thread running this scheduler's loop.
-     * <pre>  null --run(): CAS--> thread --loop exits--> null </pre>
+     * <pre>  null --run(): CAS (claimCarrier)--> thread --loop exits (releaseCarrier)--> null </pre>
      */
     volatile Thread carrier;
-    /** The thread started for this scheduler by its group, before it sets {@code carrier}. */
-    private volatile Thread expectedCarrier;
     /** The carrier's turns, idle search and sleep (its counters and running task live there). */
     final CarrierLoop carrierLoop = new CarrierLoop(this);
+    /** Submission: the inbox, and how a task reaches the run queue (see TaskRouting). */
+    final TaskRouting routing;
     /** Queued tasks at which a spawning fiber yields when preemption is on (see spawnPoint). */
     static final int SPAWN_YIELD_BACKLOG = Integer.getInteger("fibers.spawnYieldBacklog", 256);
-    /** Queued tasks at which a local push wakes an idle peer (see pushLocal). */
-    private static final int WAKE_ON_PUSH_BACKLOG = 4;
-    /** Peers' loops started by the group stop when this is set (end of Fibers.run). */
-    private volatile boolean stopRequested;
-    private volatile boolean closed;
-    private volatile boolean pollerClosed;
+    /** Running and closing: the stop request, the closed mark, the poller's release. */
+    final SchedulerLifecycle lifecycle = new SchedulerLifecycle(this);
 
     private Scheduler(SchedulerGroup group, int index) {
         this.group = group;
         this.index = index;
+        this.routing = new TaskRouting(this); // reads group and queue, both set by now
         this.registry = new FiberRegistry(group::liveFibers);
         this.timerFailureHandler = failure -> group.report("timer task on " + this, failure);
         this.poller = PollerProviders.create(this);
@@ -133,7 +109,7 @@ public final class Scheduler implements AutoCloseable {
     /** The thread running this scheduler, or null when it is not running. */
     public Thread kernelThread() {
         Thread c = carrier;
-        return c != null ? c : expectedCarrier;
+        return c != null ? c : lifecycle.expectedCarrier();
     }
 
     /** Number of turns this scheduler has taken. */
@@ -181,7 +157,7 @@ public final class Scheduler implements AutoCloseable {
 
     /** True if this scheduler has runnable tasks queued. A racy snapshot. */
     public boolean workPending() {
-        return !queue.isEmpty() || !inbox.isEmpty();
+        return routing.workPending();
     }
 
     /** A scheduler of this group for new work: the less loaded of two random peers (self included). */
@@ -226,7 +202,7 @@ public final class Scheduler implements AutoCloseable {
     /** Makes {@code task} runnable on this scheduler (a peer may steal it). Never blocks. */
     public void schedule(Runnable task) {
         Objects.requireNonNull(task, "task");
-        submit(new RunnableTask(this, task));
+        routing.submit(new RunnableTask(this, task));
     }
 
     /**
@@ -263,7 +239,7 @@ public final class Scheduler implements AutoCloseable {
      */
     public static void preemptionPoint() {
         if (Sysmon.PENDING.get() != 0) {
-            preemptIfMarked();
+            PreemptionPoints.preemptIfMarked();
         }
     }
 
@@ -279,7 +255,7 @@ public final class Scheduler implements AutoCloseable {
         if (Thread.currentThread().isVirtual()) {
             Scheduler s = current();
             if (s != null) {
-                s.yieldOnSpawnBacklog();
+                PreemptionPoints.yieldOnSpawnBacklog(s);
             }
         }
     }
@@ -290,24 +266,7 @@ public final class Scheduler implements AutoCloseable {
      */
     public void spawnPointHere() {
         if (Thread.currentThread().isVirtual()) {
-            yieldOnSpawnBacklog();
-        }
-    }
-
-    /** The body of a spawn point, for a fiber running on this scheduler's carrier. */
-    private void yieldOnSpawnBacklog() {
-        if (load() >= SPAWN_YIELD_BACKLOG && group.preemptive) {
-            Thread.yield();
-        }
-    }
-
-    private static void preemptIfMarked() {
-        if (!Thread.currentThread().isVirtual()) {
-            return;
-        }
-        Task t = currentTask();
-        if (t != null && t.takePreemption()) {
-            Thread.yield();
+            PreemptionPoints.yieldOnSpawnBacklog(this);
         }
     }
 
@@ -321,27 +280,7 @@ public final class Scheduler implements AutoCloseable {
      *         caller is a virtual thread
      */
     public void run(BooleanSupplier finished) {
-        Objects.requireNonNull(finished, "finished");
-        Thread me = Thread.currentThread();
-        if (me.isVirtual()) {
-            throw new IllegalStateException("a scheduler must run on a platform thread, not on a virtual thread or fiber");
-        }
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        RunningSchedulers.add(this, me); // we own the loop now, and current() finds us
-        try {
-            carrierLoop.run(finished);
-        } finally {
-            RunningSchedulers.remove(this);
-            // While still the carrier: a scheduler at rest keeps no ended fiber reachable.
-            queue.ring.forgetStolen();
-            registry.sweep();
-            carrier = null;
-            if (closed) {
-                closePoller();
-            }
-        }
+        lifecycle.run(finished);
     }
 
     /**
@@ -352,28 +291,7 @@ public final class Scheduler implements AutoCloseable {
      * have ended. The peer threads are stopped and joined before this returns.
      */
     public void runWithPeers(BooleanSupplier done, boolean drain) {
-        Objects.requireNonNull(done, "done");
-        group.startPeers(this);
-        group.cancelling = false;
-        try {
-            run(() -> {
-                if (!done.getAsBoolean()) {
-                    return false;
-                }
-                group.drainWatcher = this; // from now on every fiber's end wakes us to re-check
-                if (drain) {
-                    return group.quiescent();
-                }
-                if (!group.cancelling) {
-                    group.cancelAllFibers();
-                }
-                return group.liveFibers() == 0;
-            });
-        } finally {
-            group.drainWatcher = null;
-            group.cancelling = false;
-            group.stopPeers();
-        }
+        group.runWithPeers(this, done, drain);
     }
 
     /**
@@ -382,10 +300,7 @@ public final class Scheduler implements AutoCloseable {
      * background (an executor service, a server) instead of calling {@code Fibers.run}.
      */
     public Scheduler start() {
-        if (closed) {
-            throw new IllegalStateException(this + " is closed");
-        }
-        group.startPeers(null);
+        lifecycle.start();
         return this;
     }
 
@@ -399,39 +314,32 @@ public final class Scheduler implements AutoCloseable {
         wake();
     }
 
-    void runUntilStopped() {
-        run(() -> stopRequested);
-    }
-
-    void expectCarrier(Thread t) {
-        stopRequested = false;
-        expectedCarrier = t;
-    }
-
-    void requestStop() {
-        stopRequested = true;
-        wake();
-    }
-
-    boolean isClosed() {
-        return closed;
-    }
-
     /** Takes the loop for {@code me}; false if another thread has it. */
     boolean claimCarrier(Thread me) {
         // null -> me: ours; anything else: the loop already runs on that thread
         return CARRIER.compareAndSet(this, (Thread) null, me);
     }
 
-    /** Turn start: moves what other threads submitted into the run queue, oldest first. Carrier only. */
-    void moveInboxToQueue() {
-        Task t = inbox.takeAll();
-        while (t != null) {
-            Task next = t.inboxNext;
-            t.inboxNext = null;
-            pushLocal(t);
-            t = next;
-        }
+    /** The loop has exited: gives it back. By the carrier, as its last write. */
+    void releaseCarrier() {
+        carrier = null;
+    }
+
+    // ---------------------------------------------------------------- the carrier, for this package
+
+    /** Wakes the carrier if it sleeps. Any thread. */
+    void wake() {
+        carrierLoop.wake();
+    }
+
+    /** True when the caller runs on this scheduler's carrier (in its loop, a fiber or task here). */
+    boolean onCarrier() {
+        Thread c = carrier;
+        return c != null && LoomSupport.currentCarrier() == c;
+    }
+
+    int load() {
+        return queue.load();
     }
 
     /**
@@ -440,134 +348,6 @@ public final class Scheduler implements AutoCloseable {
      */
     boolean isAwake() {
         return !carrierLoop.isSleeping() && carrier != null;
-    }
-
-    /** Work for this carrier is queued or on its way. Any thread; racy. */
-    boolean hasIncoming() {
-        return !inbox.isEmpty() || timers.hasRemoteAdds() || !queue.isEmpty();
-    }
-
-    /**
-     * Called by the preemption ticker for a carrier that has run one task for a whole tick: if
-     * anything waits in its queue, wakes an idle peer, which steals it (even a lone task, see
-     * {@link WorkSearch}).
-     */
-    void hogHasQueuedWork() {
-        if (load() > 0) {
-            wakeIdlePeer();
-        }
-    }
-
-    void wakeIdlePeer() {
-        if (group.spinning.get() > 0) {
-            return; // someone is already looking for work
-        }
-        for (Scheduler s : group.members) {
-            if (s != this && s.carrierLoop.isSleeping() && s.carrier != null) {
-                s.wake();
-                return;
-            }
-        }
-    }
-
-    /** Wakes the carrier if it sleeps. Any thread. */
-    void wake() {
-        carrierLoop.wake();
-    }
-
-    // ---------------------------------------------------------------- submission
-
-    /** True when the caller runs on this scheduler's carrier (in its loop, a fiber or task here). */
-    boolean onCarrier() {
-        Thread c = carrier;
-        return c != null && LoomSupport.currentCarrier() == c;
-    }
-
-    /** Makes {@code task} runnable here. Any thread; never blocks. */
-    void submit(Task task) {
-        if (onCarrier()) {
-            pushLocal(task);
-        } else {
-            inbox.push(task);
-            wake();
-        }
-    }
-
-    /**
-     * Makes a woken task runnable. When a peer's own loop is the waker (its poller saw the fd
-     * the task waits on, or one of its timers or scheduled tasks ran), that peer takes the task
-     * over and queues it locally: a fiber follows the poller its fd is registered with, as a
-     * Netty channel stays on its event loop, and the wake costs no inbox push and no eventfd
-     * write. A wake from a fiber (a channel partner on a peer) leaves the task on its owner, so
-     * two fibers that talk keep a carrier each (see {@link BlockSpin}). Anywhere else the
-     * owner gets it as by {@link #submit}.
-     */
-    void submitWoken(Task task) {
-        if (onCarrier()) {
-            pushLocal(task);
-            return;
-        }
-        Scheduler here = MIGRATE_ON_WAKE ? wakingLoop() : null;
-        if (here != null && here.group == group) {
-            task.adopt(here); // we hold the task (it is in no queue): the owner is ours to set
-            here.pushLocal(task);
-        } else {
-            inbox.push(task);
-            wake();
-        }
-    }
-
-    /**
-     * The scheduler whose own loop runs the caller (its poller, a timer, a scheduled task), or
-     * null when the caller is a fiber or runs on no carrier of ours. A fiber is recognised by
-     * the task its carrier runs, not by {@code Thread.currentThread()}: on JDK 21 to 23 the JDK
-     * calls a virtual thread's executor from {@code unpark} with the carrier thread as the
-     * current thread (it switches to it first), on JDK 24 and later with the virtual thread
-     * itself (pinned), so a fiber waking a fiber looks like a platform thread on the former.
-     */
-    private static Scheduler wakingLoop() {
-        if (Thread.currentThread().isVirtual()) {
-            return null;                        // JDK 24+: the waker is a fiber
-        }
-        Scheduler s = current();
-        if (s == null) {
-            return null;
-        }
-        Task running = s.carrierLoop.runningTaskHere(); // plain read: we run on s's carrier, its writer
-        return running == null || running instanceof RunnableTask ? s : null;
-    }
-
-    private void pushLocal(Task task) {
-        queue.push(task);
-        if (group.members.length > 1 && queue.ring.size() >= WAKE_ON_PUSH_BACKLOG) {
-            // A backlog a sleeping peer would steal at once (Go's wakep on runqput): wake one
-            // now rather than at our next turn, which a long run (a spawning loop) delays.
-            // Not for one or two queued tasks: those are the partners running fibers just
-            // woke, and the turn-start check covers them without waking peers on every push.
-            wakeIdlePeer();
-        }
-    }
-
-    int load() {
-        return queue.load();
-    }
-
-    /** On this carrier only. */
-    void countStarted() {
-        FIBERS_STARTED.setRelease(this, fibersStarted + 1);
-    }
-
-    /** On this carrier only. */
-    void countEnded() {
-        FIBERS_ENDED.setRelease(this, fibersEnded + 1);
-    }
-
-    long startedCount() {
-        return (long) FIBERS_STARTED.getAcquire(this);
-    }
-
-    long endedCount() {
-        return (long) FIBERS_ENDED.getAcquire(this);
     }
 
     Task runningTaskRacy() {
@@ -587,32 +367,7 @@ public final class Scheduler implements AutoCloseable {
      */
     @Override
     public void close() {
-        for (Scheduler s : group.members) {
-            s.closed = true;
-            s.carrierLoop.forceAwake();
-            s.poller.wakeup();
-        }
-        group.stopSysmon();
-        group.stopPeers();
-        for (Scheduler s : group.members) {
-            if (s.carrier == null) {
-                s.closePoller();
-            }
-        }
-    }
-
-    private void closePoller() {
-        synchronized (this) {
-            if (pollerClosed) {
-                return;
-            }
-            pollerClosed = true;
-        }
-        try {
-            poller.close();
-        } catch (RuntimeException e) {
-            group.report("poller of " + this, e);
-        }
+        lifecycle.closeGroup();
     }
 
     @Override
@@ -622,15 +377,10 @@ public final class Scheduler implements AutoCloseable {
 
     // VarHandle mechanics
     private static final VarHandle CARRIER;
-    private static final VarHandle FIBERS_STARTED;
-    private static final VarHandle FIBERS_ENDED;
 
     static {
         try {
-            MethodHandles.Lookup l = MethodHandles.lookup();
-            CARRIER = l.findVarHandle(Scheduler.class, "carrier", Thread.class);
-            FIBERS_STARTED = l.findVarHandle(Scheduler.class, "fibersStarted", long.class);
-            FIBERS_ENDED = l.findVarHandle(Scheduler.class, "fibersEnded", long.class);
+            CARRIER = MethodHandles.lookup().findVarHandle(Scheduler.class, "carrier", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

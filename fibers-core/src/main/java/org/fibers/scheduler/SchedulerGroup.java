@@ -7,6 +7,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 import org.fibers.internal.LoomSupport;
 import org.fibers.internal.Threads;
 import org.slf4j.Logger;
@@ -14,7 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The peers made by one {@link Scheduler#create(int)}: what they share (fiber accounting, the
- * failure handler, the preemption ticker) and the platform threads started for them.
+ * failure handler, the preemption ticker), the platform threads started for them, and their
+ * run together for {@code Fibers.run} ({@link #runWithPeers}), which ends in a drain or in
+ * cancelling the fibers still alive.
  */
 final class SchedulerGroup {
     private static final Logger LOG = LoggerFactory.getLogger("org.fibers");
@@ -41,7 +44,10 @@ final class SchedulerGroup {
     private volatile long wakeLatencyNanos;
     /** Who hears of failures in fibers and tasks: (fiber or task, throwable). */
     volatile BiConsumer<Object, Throwable> uncaughtHandler = LOGGING_HANDLER;
-    /** While true, every fiber completion wakes the watcher (Fibers.run waiting to drain). */
+    /**
+     * While set, every fiber completion wakes the watcher (Fibers.run waiting to drain).
+     * <pre>  null --runWithPeers, once done holds--> main --runWithPeers returns--> null </pre>
+     */
     volatile Scheduler drainWatcher;
     /** The preemption ticker, or null when hz is 0. */
     private Sysmon sysmon;
@@ -76,18 +82,21 @@ final class SchedulerGroup {
     long liveFibers() {
         long ended = 0;
         for (Scheduler s : members) {
-            ended += s.endedCount();
+            ended += s.fiberCounts.endedCount();
         }
         long started = foreignStarted.get();
         for (Scheduler s : members) {
-            started += s.startedCount();
+            started += s.fiberCounts.startedCount();
         }
         return started - ended;
     }
 
     /** Fibers spawned from threads that are not a carrier of this group; guarded by itself. */
     private final FiberRegistry foreignSpawns = new FiberRegistry(this::liveFibers);
-    /** Set when Fibers.run ends: live fibers are cancelled, and so are those started later. */
+    /**
+     * Set when Fibers.run ends: live fibers are cancelled, and so are those started later.
+     * <pre>  false --cancelAllFibers--> true --runWithPeers starts or returns--> false </pre>
+     */
     volatile boolean cancelling;
 
     void fiberStarted(Task fiber) {
@@ -97,7 +106,7 @@ final class SchedulerGroup {
             here = current != null && current.group == this ? current : null;
         }
         if (here != null) { // on a carrier of this group: its own counter and registry
-            here.countStarted();
+            here.fiberCounts.countStarted();
             here.registry.add(fiber);
         } else {
             foreignStarted.incrementAndGet();
@@ -137,7 +146,7 @@ final class SchedulerGroup {
 
     /** Called by a fiber as it ends, on the carrier of {@code where}, the scheduler running it. */
     void fiberFinished(Scheduler where) {
-        where.countEnded();
+        where.fiberCounts.countEnded();
         Scheduler watcher = drainWatcher;
         if (watcher != null) {
             watcher.wake();
@@ -185,13 +194,39 @@ final class SchedulerGroup {
     /** Starts a carrier thread for each member except {@code exclude} that is not running. */
     synchronized void startPeers(Scheduler exclude) {
         for (Scheduler s : members) {
-            if (s != exclude && s.carrier == null && !s.isClosed()) {
-                Thread t = new Thread(() -> s.runUntilStopped(), "fibers-" + id + "-scheduler-" + s.index);
+            if (s != exclude && s.carrier == null && !s.lifecycle.isClosed()) {
+                Thread t = new Thread(() -> s.lifecycle.runUntilStopped(), "fibers-" + id + "-scheduler-" + s.index);
                 t.setDaemon(true);
                 peerThreads.add(t);
-                s.expectCarrier(t);
+                s.lifecycle.expectCarrier(t);
                 t.start();
             }
+        }
+    }
+
+    /** See {@link Scheduler#runWithPeers}: {@code main} runs on the calling thread. */
+    void runWithPeers(Scheduler main, BooleanSupplier done, boolean drain) {
+        Objects.requireNonNull(done, "done");
+        startPeers(main);
+        cancelling = false;
+        try {
+            main.run(() -> {
+                if (!done.getAsBoolean()) {
+                    return false;
+                }
+                drainWatcher = main; // from now on every fiber's end wakes us to re-check
+                if (drain) {
+                    return quiescent();
+                }
+                if (!cancelling) {
+                    cancelAllFibers();
+                }
+                return liveFibers() == 0;
+            });
+        } finally {
+            drainWatcher = null;
+            cancelling = false;
+            stopPeers();
         }
     }
 
@@ -203,7 +238,7 @@ final class SchedulerGroup {
             peerThreads.clear();
         }
         for (Scheduler s : members) {
-            s.requestStop();
+            s.lifecycle.requestStop();
         }
         for (Thread t : threads) {
             if (t != LoomSupport.currentCarrier()) { // closing from inside that carrier's loop: it exits on its own

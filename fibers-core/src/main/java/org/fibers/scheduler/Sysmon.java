@@ -78,7 +78,7 @@ final class Sysmon implements Runnable {
             long seq = s.runSeqRacy();
             if (running != null && running == lastTask[i] && seq == lastSeq[i]) {
                 running.requestPreemption();
-                s.hogHasQueuedWork();
+                s.routing.hogHasQueuedWork();
             }
             lastTask[i] = running;
             lastSeq[i] = seq;

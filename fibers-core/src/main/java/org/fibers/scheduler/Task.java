@@ -46,16 +46,16 @@ public abstract class Task {
 
     /** Makes this task runnable on its current owner. Thread-safe, never blocks. */
     protected final void submit() {
-        owner.submit(this);
+        owner.routing.submit(this);
     }
 
     /**
      * Makes this task runnable again after a wait. A waker running on a peer scheduler's
-     * carrier takes the task over (see {@link Scheduler#submitWoken}); otherwise as
+     * carrier takes the task over (see {@link TaskRouting#submitWoken}); otherwise as
      * {@link #submit()}. Thread-safe, never blocks.
      */
     protected final void submitWoken() {
-        owner.submitWoken(this);
+        owner.routing.submitWoken(this);
     }
 
     void requestPreemption() {

@@ -142,7 +142,7 @@ final class WorkSearch {
             long untilIfPeersBusy = Math.min(start + busyPeerSpinNanos(), deadline);
             for (;;) {
                 Thread.onSpinWait(); // one pause between checks: it can be ~30 ns or much more
-                if (self.hasIncoming() || self.isClosed() || peersHaveWork() && steal()) {
+                if (self.routing.hasIncoming() || self.lifecycle.isClosed() || peersHaveWork() && steal()) {
                     return true;
                 }
                 long now = System.nanoTime();

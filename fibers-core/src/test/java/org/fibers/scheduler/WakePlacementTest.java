@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Where a woken fiber runs next (Scheduler.submitWoken): a wake from a fiber on a peer leaves
+ * Where a woken fiber runs next (TaskRouting.submitWoken): a wake from a fiber on a peer leaves
  * it on its owner, so two fibers that talk keep a carrier each; a wake from a peer's own loop
  * (here a scheduled task) moves it to that peer. On JDK 21 to 23 the JDK calls the executor
  * with the carrier thread as the current thread even when a fiber unparks, so the first rule

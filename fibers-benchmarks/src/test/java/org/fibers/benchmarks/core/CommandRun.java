@@ -17,7 +17,8 @@ public final class CommandRun {
 
     /**
      * Runs {@code java [jvmFlags] -cp <class path> mainClass args...}, fails the test if it does
-     * not exit 0 within {@code timeoutSeconds} (killing it), and returns its standard output.
+     * not exit 0 within {@code timeoutSeconds} (killing it and the processes it started), and
+     * returns its standard output.
      */
     public static String run(List<String> jvmFlags, List<String> mainAndArgs, long timeoutSeconds)
             throws IOException, InterruptedException {
@@ -30,11 +31,12 @@ public final class CommandRun {
             Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();
             boolean ended = p.waitFor(timeoutSeconds, TimeUnit.SECONDS);
             if (!ended) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly); // servers it started
                 p.destroyForcibly().waitFor();
             }
             String output = Files.readString(out, StandardCharsets.UTF_8);
-            assertTrue(ended, () -> "still running after " + timeoutSeconds + " s: " + cmd + "\n" + output);
-            assertEquals(0, p.exitValue(), () -> "exit status of " + cmd + "\n" + output);
+            assertTrue(ended, () -> "still running after " + timeoutSeconds + " s: " + mainAndArgs + "\n" + output);
+            assertEquals(0, p.exitValue(), () -> "exit status of " + mainAndArgs + "\n" + output);
             return output;
         } finally {
             Files.deleteIfExists(out);

@@ -92,7 +92,7 @@ class WakePlacementTest {
             for (int attempt = 0; onSignaller.size() < TRIALS && attempt < 20 * TRIALS; attempt++) {
                 Condition c = new Condition();
                 waits.put(c);
-                awaitParked(waiter.thread());
+                awaitParkedInAwait(waiter.thread());
                 Scheduler signaller = last.remotePeers().get(0);
                 long stolenBefore = stolen(signaller);
                 signaller.schedule(c::signal);          // woken by that peer's loop
@@ -111,13 +111,34 @@ class WakePlacementTest {
                 "moved to the signalling scheduler every time (" + inconclusive[0] + " trials with a steal not counted)");
     }
 
-    /** Waits until {@code t} is parked (in the operation it was about to perform). */
-    private static void awaitParked(Thread t) {
+    /**
+     * Waits until {@code t} is parked in {@link Condition#await()}, seen so twice 2 ms apart. One
+     * WAITING reading is not enough: the JDK shows a virtual thread as parked for a moment after
+     * it parked with an unpark already pending (it then resumes at once), and a fiber can carry
+     * such a pending unpark from its last wait (a peer unparked it as its spin ended with the
+     * value in), so its first park in await may return at once and park again. A signal sent in
+     * either moment finds the waiter running on its own carrier.
+     */
+    private static void awaitParkedInAwait(Thread t) {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (t.getState() != Thread.State.WAITING) {
-            assertTrue(System.nanoTime() < deadline, "the waiter never parked");
-            Fibers.sleep(Duration.ofMillis(1));
+        int seen = 0;
+        while (seen < 2) {
+            assertTrue(System.nanoTime() < deadline, "the waiter never parked in Condition.await");
+            seen = parkedInAwait(t) ? seen + 1 : 0;
+            Fibers.sleep(Duration.ofMillis(seen == 1 ? 2 : 1));
         }
+    }
+
+    private static boolean parkedInAwait(Thread t) {
+        if (t.getState() != Thread.State.WAITING) {
+            return false;
+        }
+        for (StackTraceElement e : t.getStackTrace()) {
+            if (e.getClassName().equals(Condition.class.getName()) && e.getMethodName().equals("await")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Tasks stolen so far by {@code s} and its peers together. */

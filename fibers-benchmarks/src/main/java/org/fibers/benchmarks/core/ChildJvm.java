@@ -14,6 +14,11 @@ public final class ChildJvm {
 
     /** A process builder for {@code java [flags] -cp <this class path> mainClass args...}. */
     public static ProcessBuilder of(List<String> mainAndArgs) {
+        return of(List.of(), mainAndArgs);
+    }
+
+    /** As {@link #of(List)}, with {@code jvmFlags} (such as {@code -Dname=value}) added to the flags. */
+    public static ProcessBuilder of(List<String> jvmFlags, List<String> mainAndArgs) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
@@ -23,6 +28,7 @@ public final class ChildJvm {
                 cmd.add("-D" + key + "=" + System.getProperty(key));
             }
         }
+        cmd.addAll(jvmFlags);
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(mainAndArgs);

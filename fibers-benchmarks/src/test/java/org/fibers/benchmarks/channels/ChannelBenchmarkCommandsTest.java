@@ -2,6 +2,7 @@ package org.fibers.benchmarks.channels;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,7 +43,7 @@ class ChannelBenchmarkCommandsTest {
 
     @Test
     void anUnknownScenarioIsRejectedByName() {
-        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> Scenario.open("fibers-3-schedulers"));
         assertTrue(e.getMessage().contains("fibers-3-schedulers"), e.getMessage());
     }

@@ -22,10 +22,7 @@ public final class CommandRun {
      */
     public static String run(List<String> jvmFlags, List<String> mainAndArgs, long timeoutSeconds)
             throws IOException, InterruptedException {
-        ProcessBuilder pb = ChildJvm.of(List.of());
-        List<String> cmd = pb.command();
-        cmd.addAll(cmd.indexOf("-cp"), jvmFlags);   // JVM flags go before the class path
-        cmd.addAll(mainAndArgs);
+        ProcessBuilder pb = ChildJvm.of(jvmFlags, mainAndArgs);
         Path out = Files.createTempFile("benchmark-command", ".out");
         try {
             Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();

@@ -1,5 +1,6 @@
 package org.fibers.benchmarks.io;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -29,7 +30,7 @@ class PingComparisonCommandTest {
 
     @Test
     void anUnknownServerNameIsAnError() throws Exception {
-        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class, () ->
+        AssertionError e = assertThrows(AssertionError.class, () ->
                 CommandRun.run(List.of(), List.of(PingComparison.class.getName(), "1", "1", "--servers", "nginx"), 120));
         assertTrue(e.getMessage().contains("unknown server nginx"), e.getMessage());
     }

@@ -31,7 +31,7 @@ public class ChannelBenchmarks {
     static final int BATCH = 10_000;
 
     @Param({"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
-            "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"})
+            "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"})
     public String scenario;
 
     private Scenario world;

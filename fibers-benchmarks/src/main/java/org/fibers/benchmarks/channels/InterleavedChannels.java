@@ -12,7 +12,9 @@ import java.util.Map;
  * reversed every other round), and the report gives each scenario's spread, its CPU use and the
  * median of its per-round ratio to the Loom floor, to {@code SynchronousQueue} and, for the
  * fiber scenarios, to the Kotlin coroutines scenario that does the same work: drift hits both
- * sides of a ratio alike. It ends with the channel targets of issue 3, met or missed.
+ * sides of a ratio alike. It ends with the channel targets of issue 3, met or missed, and splits
+ * the one-scheduler ratio into what our scheduler and what our channel add to the floor, when
+ * {@code fibers-park-1-scheduler} and {@code channel-on-floor} ran.
  *
  * <pre>
  * java --add-opens=java.base/java.lang=ALL-UNNAMED -cp fibers-benchmarks/target/benchmarks.jar \
@@ -94,6 +96,14 @@ public final class InterleavedChannels {
         if (one >= 0 && floor >= 0) {
             double r = medianRatio(ns[one], ns[floor]);
             System.out.printf("target fibers-1-scheduler <= 1.15 x floor:       %.3f  %s%n", r, verdict(r <= 1.15));
+            int park = indexOf(names, "fibers-park-1-scheduler");
+            int onFloor = indexOf(names, "channel-on-floor");
+            if (park >= 0 && onFloor >= 0) {
+                double sched = medianRatio(ns[park], ns[floor]);
+                double chan = medianRatio(ns[onFloor], ns[floor]);
+                System.out.printf("  of which: our scheduler %.3f x floor (bare park/unpark on it), our channel %.3f x floor"
+                        + " (on the floor's executor); together %.3f%n", sched, chan, sched * chan);
+            }
         }
         if (two >= 0 && syncQueue >= 0) {
             double r = medianRatio(ns[two], ns[syncQueue]);

@@ -1,6 +1,8 @@
 package org.fibers.benchmarks.channels;
 
 import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.fibers.Fibers;
@@ -26,7 +28,7 @@ interface Scenario extends AutoCloseable {
 
     /** Names accepted by {@link #open(String)}, in report order. */
     String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
-        "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"};
+        "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"};
 
     static Scenario open(String name) {
         return switch (name) {
@@ -35,6 +37,8 @@ interface Scenario extends AutoCloseable {
             case "fibers-2-schedulers" -> fiberPingPong(2);
             case "syncqueue-default-vt" -> new SyncQueuePingPong();
             case "fibers-choice-4" -> fiberChoice(4);
+            case "fibers-park-1-scheduler" -> fiberPark();
+            case "channel-on-floor" -> new ChannelOnFloor();
             case "kotlin-1-thread" -> new InKotlin(KotlinChannelWorld.pingPong(false));
             case "kotlin-default" -> new InKotlin(KotlinChannelWorld.pingPong(true));
             case "kotlin-select-4" -> new InKotlin(KotlinChannelWorld.select(4, false));
@@ -58,6 +62,38 @@ interface Scenario extends AutoCloseable {
                 for (int i = 0; i < n; i++) {
                     ping.put(MSG);
                     pong.get();
+                }
+            };
+        });
+    }
+
+    /**
+     * The Loom floor's hand-off (bare park/unpark, a volatile turn) between two fibers on one of
+     * our schedulers: beside {@code loom-floor}, what the scheduler alone adds to a hand-off.
+     */
+    static Scenario fiberPark() {
+        return new InFibers(1, here -> {
+            Thread driver = Thread.currentThread();
+            AtomicInteger turn = new AtomicInteger(); // 1 = the partner's, 0 = the driver's
+            Thread partner = Fibers.spawn(() -> {
+                for (;;) {
+                    while (turn.get() != 1) {
+                        if (Thread.currentThread().isInterrupted()) {
+                            return;                 // cancelled as the world closes
+                        }
+                        LockSupport.park();
+                    }
+                    turn.set(0);
+                    LockSupport.unpark(driver);
+                }
+            }).thread();
+            return n -> {
+                for (int i = 0; i < n; i++) {
+                    turn.set(1);
+                    LockSupport.unpark(partner);
+                    while (turn.get() != 0) {
+                        LockSupport.park();
+                    }
                 }
             };
         });

@@ -246,7 +246,7 @@ public final class Scheduler implements AutoCloseable {
     /**
      * The preemption point of a spawn, for the spawning thread right after the new fiber was
      * queued. With preemption on (hz &gt; 0), a fiber whose carrier has
-     * {@value #SPAWN_YIELD_BACKLOG} or more tasks queued yields here, as if its slice were
+     * 256 or more tasks queued (-Dfibers.spawnYieldBacklog) yields here, as if its slice were
      * spent: the fibers it spawned get their turn (and mostly end) before it spawns more. A
      * loop spawning a million fibers then holds a few hundred unstarted ones, not a million,
      * and an idle peer finds them in the ring. With hz 0 a spawn never yields.

@@ -49,7 +49,7 @@ class ChannelBenchmarkCommandsTest {
     }
 
     @Test
-    void interleavedChannelsPrintsEveryScenarioAndTheThreeTargets() throws Exception {
+    void interleavedChannelsPrintsEveryScenarioTheThreeTargetsAndTheSplit() throws Exception {
         String out = CommandRun.run(List.of("-Dchannels.batch=20000"),
                 List.of(InterleavedChannels.class.getName(), "2"), 300);
         for (String name : Scenario.NAMES) {
@@ -63,5 +63,9 @@ class ChannelBenchmarkCommandsTest {
             targets++;
         }
         assertEquals(3, targets, "the three channel targets, each MET or MISSED, in:\n" + out);
+        Matcher split = Pattern.compile("(?m)^  of which: our scheduler ([0-9.]+) x floor .*our channel ([0-9.]+) x floor")
+                .matcher(out);
+        assertTrue(split.find(), "the split of the one-scheduler ratio, in:\n" + out);
+        assertTrue(Double.parseDouble(split.group(1)) > 0 && Double.parseDouble(split.group(2)) > 0, split.group());
     }
 }

@@ -101,8 +101,9 @@ public final class InterleavedChannels {
             if (park >= 0 && onFloor >= 0) {
                 double sched = medianRatio(ns[park], ns[floor]);
                 double chan = medianRatio(ns[onFloor], ns[floor]);
+                // Each adds its own work to the floor's hand-off, so their excesses add up.
                 System.out.printf("  of which: our scheduler %.3f x floor (bare park/unpark on it), our channel %.3f x floor"
-                        + " (on the floor's executor); together %.3f%n", sched, chan, sched * chan);
+                        + " (on the floor's executor); 1 + both excesses = %.3f%n", sched, chan, sched + chan - 1);
             }
         }
         if (two >= 0 && syncQueue >= 0) {

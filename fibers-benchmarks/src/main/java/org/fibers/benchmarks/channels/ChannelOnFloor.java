@@ -11,11 +11,8 @@ import org.fibers.internal.LoomSupport;
  * {@code fibers-1-scheduler}, what our scheduler adds. A channel performed outside any fiber
  * parks its thread, so here it parks and unparks the virtual threads as the floor does.
  */
-final class ChannelOnFloor implements Scenario {
+final class ChannelOnFloor extends BatchFedWorld {
     private final FloorExecutor executor = new FloorExecutor("channel-on-floor-carrier");
-    /** Batch sizes from the benchmark thread to the driver; -1 stops it. */
-    private final Channel<Integer> requests = new Channel<>();
-    private final Channel<Integer> replies = new Channel<>();
     private final Thread driver;
     private final Thread partner;
 
@@ -28,13 +25,12 @@ final class ChannelOnFloor implements Scenario {
             }
         });
         driver = LoomSupport.newVirtualThread(executor, () -> {
-            for (int n = requests.get(); n >= 0; n = requests.get()) {
+            serveBatches(n -> {
                 for (int i = 0; i < n; i++) {
                     ping.put(MSG);
                     pong.get();
                 }
-                replies.put(n);
-            }
+            });
             ping.put(null); // the partner's stop signal
         });
         partner.start();
@@ -42,20 +38,9 @@ final class ChannelOnFloor implements Scenario {
     }
 
     @Override
-    public void run(int n) {
-        requests.put(n);
-        replies.get();
-    }
-
-    @Override
-    public void close() {
-        requests.put(-1);
-        try {
-            driver.join();
-            partner.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+    void awaitEnd() throws InterruptedException {
+        driver.join();
+        partner.join();
         executor.close();
     }
 }

@@ -126,37 +126,20 @@ interface Scenario extends AutoCloseable {
      * A Fibers.run world on its own platform thread; the init fiber sets up the fibers and then
      * runs batches on request. Fibers left when it returns are cancelled by Fibers.run.
      */
-    final class InFibers implements Scenario {
-        private final Channel<Integer> requests = new Channel<>();
-        private final Channel<Integer> replies = new Channel<>();
+    final class InFibers extends BatchFedWorld {
         private final Thread runner;
 
         InFibers(int parallelism, Function<Scheduler, IntConsumer> setup) {
             runner = Thread.ofPlatform().name("bench-" + parallelism).start(() ->
                     Fibers.run(RunOptions.builder().parallelism(parallelism).build(), () -> {
-                        IntConsumer batch = setup.apply(Scheduler.current());
-                        for (int n = requests.get(); n >= 0; n = requests.get()) {
-                            batch.accept(n);
-                            replies.put(n);
-                        }
+                        serveBatches(setup.apply(Scheduler.current()));
                         return null;
                     }));
         }
 
         @Override
-        public void run(int n) {
-            requests.put(n);
-            replies.get();
-        }
-
-        @Override
-        public void close() {
-            requests.put(-1);
-            try {
-                runner.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        void awaitEnd() throws InterruptedException {
+            runner.join();
         }
     }
 

@@ -94,10 +94,10 @@ class WakePlacementTest {
                 waits.put(c);
                 awaitParkedInAwait(waiter.thread());
                 Scheduler signaller = last.remotePeers().get(0);
-                long stolenBefore = stolen(signaller);
+                long stolenBefore = StealCount.inGroupOf(signaller);
                 signaller.schedule(c::signal);          // woken by that peer's loop
                 last = resumed.get();
-                if (stolen(signaller) == stolenBefore) {
+                if (StealCount.inGroupOf(signaller) == stolenBefore) {
                     onSignaller.add(last == signaller);
                 } else {
                     inconclusive[0]++;
@@ -139,15 +139,6 @@ class WakePlacementTest {
             }
         }
         return false;
-    }
-
-    /** Tasks stolen so far by {@code s} and its peers together. */
-    private static long stolen(Scheduler s) {
-        long n = 0;
-        for (Scheduler p : s.peers()) {
-            n += p.stolenTasks();
-        }
-        return n;
     }
 
     /** One wake: where the waiter blocked, where its waker ran, where the waiter ran next. */

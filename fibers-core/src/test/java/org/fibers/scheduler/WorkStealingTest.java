@@ -51,11 +51,7 @@ class WorkStealingTest {
             for (Fiber<Void> f : fibers) {
                 f.join();
             }
-            long total = 0;
-            for (Scheduler p : main.peers()) {
-                total += p.stolenTasks();
-            }
-            return total;
+            return StealCount.inGroupOf(main);
         });
         assertTrue(stolen > 0, "some tasks were stolen");
         assertEquals(2, perCarrier.size(), "both carriers ran fibers: " + perCarrier);

@@ -166,7 +166,7 @@ class FiberTest {
             assertEquals(Boolean.TRUE, interruptFlag.get(), "interrupt status stays set");
             assertFalse(sleeper.cancel(), "cancelling a finished fiber is a no-op");
             long until = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            while (totalTimers() > 0 && System.nanoTime() < until) {
+            while (totalTimers() > 0 && System.nanoTime() - until < 0) {
                 Fibers.sleep(Duration.ofMillis(1));
             }
             assertEquals(0, totalTimers(), "the cancelled sleep left no timer entry");

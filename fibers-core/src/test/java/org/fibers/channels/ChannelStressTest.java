@@ -55,7 +55,7 @@ class ChannelStressTest {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread driver = Thread.ofPlatform().daemon().name("ping-pong-driver").start(() -> {
             try {
-                for (int r = 0; r < rounds && System.nanoTime() < deadline; r++) {
+                for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
                     long[] echoed = Fibers.run(RunOptions.builder().parallelism(2).build(), () -> {
                         Channel<Integer> ping = new Channel<>();
                         Channel<Integer> pong = new Channel<>();
@@ -67,7 +67,7 @@ class ChannelStressTest {
                         }, other, false);
                         long total = 0;
                         int i = 0;
-                        for (; i < trips && System.nanoTime() < deadline; i++) {
+                        for (; i < trips && System.nanoTime() - deadline < 0; i++) {
                             ping.put(i);
                             total += pong.get() - i;
                             completed.setOpaque(completed.getPlain() + 1); // only this fiber writes

@@ -131,7 +131,7 @@ class OpStateTest {
         int[] done = new int[1];
         Thread owner = new Thread(() -> {
             ThreadLocalRandom rnd = ThreadLocalRandom.current();
-            for (int r = 0; r < rounds && System.nanoTime() < deadline; r++) {
+            for (int r = 0; r < rounds && System.nanoTime() - deadline < 0; r++) {
                 OpState st = new OpState(Thread.currentThread());
                 published.set(st);
                 int mode = rnd.nextInt(3);

@@ -17,7 +17,7 @@ class PreemptionTest {
             AtomicBoolean flag = new AtomicBoolean();
             Fiber<Boolean> hog = Fibers.spawn(() -> {
                 long deadline = System.nanoTime() + 20_000_000_000L;
-                while (!flag.get() && System.nanoTime() < deadline) {
+                while (!flag.get() && System.nanoTime() - deadline < 0) {
                     Scheduler.preemptionPoint();
                 }
                 return flag.get();
@@ -36,7 +36,7 @@ class PreemptionTest {
             // the hog never reaches a preemption point; only stealing can run the other fiber
             Fiber<Boolean> hog = Fibers.spawn(() -> {
                 long deadline = System.nanoTime() + 20_000_000_000L;
-                while (!flag.get() && System.nanoTime() < deadline) {
+                while (!flag.get() && System.nanoTime() - deadline < 0) {
                     Thread.onSpinWait();
                 }
                 return flag.get();

@@ -123,7 +123,7 @@ class WakePlacementTest {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
         int seen = 0;
         while (seen < 2) {
-            assertTrue(System.nanoTime() < deadline, "the waiter never parked in Condition.await");
+            assertTrue(System.nanoTime() - deadline < 0, "the waiter never parked in Condition.await");
             seen = parkedInAwait(t) ? seen + 1 : 0;
             Fibers.sleep(Duration.ofMillis(seen == 1 ? 2 : 1));
         }

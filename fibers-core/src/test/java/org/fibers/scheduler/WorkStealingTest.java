@@ -120,7 +120,7 @@ class WorkStealingTest {
             Fiber<Boolean> hog = Fibers.spawn(() -> {
                 hogRanOn.set(Scheduler.current()); // it never yields, so it never moves
                 long until = System.nanoTime() + 20_000_000_000L;
-                while (!released.get() && System.nanoTime() < until) {
+                while (!released.get() && System.nanoTime() - until < 0) {
                     burn(1000);                 // no fiber operation: never yields its carrier
                 }
                 return released.get();

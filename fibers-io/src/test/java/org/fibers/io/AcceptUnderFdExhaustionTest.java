@@ -92,10 +92,9 @@ class AcceptUnderFdExhaustionTest {
 
     /** Starts FdLimitedEchoServer in a child JVM like this one, under ulimit -n, logging to {@code log}. */
     private static Process startServer(Path log) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        String script = "ulimit -n " + FD_LIMIT + " && exec \"$0\" --add-opens=java.base/java.lang=ALL-UNNAMED"
-                + " --enable-native-access=ALL-UNNAMED -cp \"$1\" " + FdLimitedEchoServer.class.getName();
-        ProcessBuilder pb = new ProcessBuilder("bash", "-c", script, java, System.getProperty("java.class.path"));
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + FD_LIMIT + " && exec \"$@\"", "bash"));
+        cmd.addAll(ChildJava.command(FdLimitedEchoServer.class));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
         pb.redirectError(log.toFile());
         return pb.start();
     }

@@ -22,10 +22,7 @@ class ClearErrorsTest {
     @Test
     void withoutTheEpollPollerWaitingForIoIsAClearError() throws Exception {
         assertTrue(EpollSupport.isAvailable(), "native epoll loads on this machine");
-        String java = ProcessHandle.current().info().command().orElse("java");
-        Process p = new ProcessBuilder(java, "--add-opens=java.base/java.lang=ALL-UNNAMED",
-                "--enable-native-access=ALL-UNNAMED", "-Dfibers.poller=park",
-                "-cp", System.getProperty("java.class.path"), PollerMissingMain.class.getName())
+        Process p = new ProcessBuilder(ChildJava.command(PollerMissingMain.class, "-Dfibers.poller=park"))
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(30, TimeUnit.SECONDS));

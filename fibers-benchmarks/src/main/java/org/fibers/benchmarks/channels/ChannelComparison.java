@@ -91,7 +91,7 @@ public final class ChannelComparison {
                 long wall0 = System.nanoTime();
                 long cpu0 = os.getProcessCpuTime();
                 long end = wall0 + millisEach * 1_000_000L;
-                while (System.nanoTime() < end) {
+                while (System.nanoTime() - end < 0) {
                     world.run(ChannelBenchmarks.BATCH);
                     ops += ChannelBenchmarks.BATCH;
                 }

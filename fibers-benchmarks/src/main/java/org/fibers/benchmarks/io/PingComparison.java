@@ -23,7 +23,10 @@ import org.fibers.benchmarks.core.ChildJvm;
  * every client run is its own JVM, so the server's CPU time comes from the operating system
  * (user + system, via {@link ProcessHandle.Info#totalCpuDuration()}, i.e. /proc/pid/stat) and
  * is not mixed with the client's. Client and servers share the machine's cores, which is why
- * CPU per round trip matters more than round trips per second.
+ * CPU per round trip matters more than round trips per second. The table also shows the
+ * user-space part of that CPU time (its share from the utime and stime ticks of
+ * /proc/pid/stat); the rest is kernel time, most of every server's CPU here, since the kernel
+ * runs the loopback TCP path on the sender's CPU.
  *
  * <p>Each server is started once, warmed up with a client run of {@code W} requests per
  * connection (default: as many as a measured run), then measured in {@code rounds} interleaved
@@ -122,15 +125,18 @@ public final class PingComparison {
      */
     private static void printTable(Map<String, List<Measurement>> results, int clients, int requests) {
         System.out.println();
-        System.out.printf("%-8s %16s %22s %10s %10s%n", "server", "round trips/s", "server CPU s / 1M RT", "vs netty", "vs jdk-vt");
+        System.out.printf("%-8s %16s %22s %16s %10s %10s%n", "server", "round trips/s", "server CPU s / 1M RT",
+                "of which user", "vs netty", "vs jdk-vt");
         List<Measurement> netty = results.get("netty");
         List<Measurement> jdk = results.get("jdk-vt");
         for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
             Measurement m = median(e.getValue());
-            System.out.printf(Locale.ROOT, "%-8s %16.0f %22.2f %10s %10s%n", e.getKey(), m.roundTripsPerSecond,
-                    m.cpuSecondsPerMillion(), format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)));
+            System.out.printf(Locale.ROOT, "%-8s %16.0f %22.2f %16s %10s %10s%n", e.getKey(), m.roundTripsPerSecond,
+                    m.cpuSecondsPerMillion(), formatSeconds(medianOf(e.getValue(), Measurement::userSecondsPerMillion)),
+                    format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)));
         }
-        System.out.printf("(medians of %d rounds of %d x %d; \"vs\" columns: median of the per-round ratios of CPU per round trip)%n",
+        System.out.printf("(medians of %d rounds of %d x %d; \"of which user\": the user-space part, the rest is kernel time,"
+                + " from /proc/PID/stat; \"vs\" columns: median of the per-round ratios of CPU per round trip)%n",
                 results.values().iterator().next().size(), clients, requests);
         List<Measurement> ours = results.get("fibers");
         if (ours != null && netty != null && jdk != null) {
@@ -144,6 +150,24 @@ public final class PingComparison {
 
     private static String yes(boolean b) {
         return b ? "met" : "MISSED";
+    }
+
+    private static String formatSeconds(double seconds) {
+        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.2f", seconds);
+    }
+
+    /** Median of {@code f} over the rounds, ignoring NaN; NaN if none is known. */
+    private static double medianOf(List<Measurement> ms, ToDoubleFunction<Measurement> f) {
+        return median(ms.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray());
+    }
+
+    /** Median of {@code v} (sorted in place); NaN if empty. */
+    private static double median(double[] v) {
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
     }
 
     private static String format(double ratio) {
@@ -164,8 +188,7 @@ public final class PingComparison {
         for (int i = 0; i < n; i++) {
             r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
         }
-        Arrays.sort(r);
-        return n % 2 == 1 ? r[n / 2] : (r[n / 2 - 1] + r[n / 2]) / 2;
+        return median(r);
     }
 
     private static Measurement median(List<Measurement> ms) {
@@ -173,7 +196,8 @@ public final class PingComparison {
         sorted.sort((a, b) -> Double.compare(a.cpuSecondsPerMillion(), b.cpuSecondsPerMillion()));
         Measurement byCpu = sorted.get(sorted.size() / 2);
         double[] tput = ms.stream().mapToDouble(m -> m.roundTripsPerSecond).sorted().toArray();
-        return new Measurement(byCpu.roundTrips, byCpu.serverCpuNanos, tput[tput.length / 2], byCpu.clientSeconds);
+        return new Measurement(byCpu.roundTrips, byCpu.serverCpuNanos, tput[tput.length / 2], byCpu.clientSeconds,
+                byCpu.userShare);
     }
 
     private static double loadAverage() {
@@ -196,9 +220,15 @@ public final class PingComparison {
     }
 
     /** One client run against one server. */
-    record Measurement(long roundTrips, long serverCpuNanos, double roundTripsPerSecond, double clientSeconds) {
+    record Measurement(long roundTrips, long serverCpuNanos, double roundTripsPerSecond, double clientSeconds,
+                       double userShare) {
         double cpuSecondsPerMillion() {
             return serverCpuNanos / 1e9 / (roundTrips / 1e6);
+        }
+
+        /** The user-space part of {@link #cpuSecondsPerMillion()}; NaN where the OS does not say. */
+        double userSecondsPerMillion() {
+            return cpuSecondsPerMillion() * userShare;
         }
 
         @Override
@@ -252,6 +282,7 @@ public final class PingComparison {
 
         Measurement measure(int clients, int requests) throws Exception {
             Duration cpu0 = cpu();
+            ProcessCpuSplit split0 = ProcessCpuSplit.of(process.pid());
             Process client = childJvm(List.of("org.fibers.examples.ping.PingClient", String.valueOf(clients),
                     String.valueOf(requests), "127.0.0.1", String.valueOf(port))).start();
             String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -259,12 +290,14 @@ public final class PingComparison {
                 throw new IllegalStateException("client against " + name + " failed: " + output);
             }
             Duration cpu = cpu().minus(cpu0);
+            double userShare = ProcessCpuSplit.userShare(split0, ProcessCpuSplit.of(process.pid()));
             Matcher m = CLIENT.matcher(output);
             if (!m.find()) {
                 throw new IllegalStateException("cannot read the client's result: " + output);
             }
             long roundTrips = (long) clients * requests;
-            return new Measurement(roundTrips, cpu.toNanos(), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)));
+            return new Measurement(roundTrips, cpu.toNanos(), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)),
+                    userShare);
         }
 
         private Duration cpu() {

@@ -20,9 +20,11 @@ class PingComparisonCommandTest {
         String out = CommandRun.run(List.of(), List.of(PingComparison.class.getName(), "20", "50",
                 "--rounds", "1", "--warmup", "10"), 300);
         for (String server : List.of("fibers", "jdk-vt", "netty")) {
-            Matcher row = Pattern.compile("(?m)^" + Pattern.quote(server) + " +([0-9]+) +([0-9.]+) ").matcher(out);
+            Matcher row = Pattern.compile("(?m)^" + Pattern.quote(server) + " +([0-9]+) +([0-9.]+) +([0-9.]+) ").matcher(out);
             assertTrue(row.find(), "no row for " + server + " in:\n" + out);
             assertTrue(Long.parseLong(row.group(1)) > 0, "no round trips for " + server + ":\n" + out);
+            assertTrue(Double.parseDouble(row.group(3)) <= Double.parseDouble(row.group(2)),
+                    "the user-space part exceeds the whole CPU time for " + server + ":\n" + out);
         }
         assertTrue(Pattern.compile("(?m)^targets: CPU/RT <= netty: (met|MISSED) .*throughput >= netty: (met|MISSED)")
                 .matcher(out).find(), "no targets line in:\n" + out);

@@ -132,11 +132,12 @@ public final class PingComparison {
         for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
             Measurement m = median(e.getValue());
             System.out.printf(Locale.ROOT, "%-8s %16.0f %22.2f %16s %10s %10s%n", e.getKey(), m.roundTripsPerSecond,
-                    m.cpuSecondsPerMillion(), formatSeconds(medianOf(e.getValue(), Measurement::userSecondsPerMillion)),
+                    m.cpuSecondsPerMillion(), formatSeconds(m.userSecondsPerMillion()),
                     format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)));
         }
-        System.out.printf("(medians of %d rounds of %d x %d; \"of which user\": the user-space part, the rest is kernel time,"
-                + " from /proc/PID/stat; \"vs\" columns: median of the per-round ratios of CPU per round trip)%n",
+        System.out.printf("(medians of %d rounds of %d x %d; \"of which user\": the user-space part of the median round's CPU,"
+                + " the rest is kernel time, from /proc/PID/stat; \"vs\" columns: median of the per-round ratios of CPU"
+                + " per round trip)%n",
                 results.values().iterator().next().size(), clients, requests);
         List<Measurement> ours = results.get("fibers");
         if (ours != null && netty != null && jdk != null) {
@@ -154,11 +155,6 @@ public final class PingComparison {
 
     private static String formatSeconds(double seconds) {
         return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.2f", seconds);
-    }
-
-    /** Median of {@code f} over the rounds, ignoring NaN; NaN if none is known. */
-    private static double medianOf(List<Measurement> ms, ToDoubleFunction<Measurement> f) {
-        return median(ms.stream().mapToDouble(f).filter(x -> !Double.isNaN(x)).toArray());
     }
 
     /** Median of {@code v} (sorted in place); NaN if empty. */

@@ -19,7 +19,10 @@ import org.fibers.benchmarks.core.ChildJvm;
 
 /**
  * Issue 5's benchmark in one command: {@code PingClient N M} (default 1000 x 1000) against our
- * fibers ping server, the JDK virtual-thread server and the Netty epoll server. Every server and
+ * fibers ping server, the JDK virtual-thread server and the Netty epoll server, and against
+ * {@link NettyLoomFloorServer} ("loom-floor"): Netty's echo plus one virtual-thread park and
+ * unpark per read, run inline with no scheduler, the least any server that keeps a suspended
+ * fiber per connection adds to Netty's event loop. Every server and
  * every client run is its own JVM, so the server's CPU time comes from the operating system
  * (user + system, via {@link ProcessHandle.Info#totalCpuDuration()}, i.e. /proc/pid/stat) and
  * is not mixed with the client's. Client and servers share the machine's cores, which is why
@@ -37,7 +40,7 @@ import org.fibers.benchmarks.core.ChildJvm;
  *
  * <pre>
  * java --add-opens=java.base/java.lang=ALL-UNNAMED --enable-native-access=ALL-UNNAMED \
- *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty]
+ *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty,loom-floor]
  * </pre>
  * CLASSPATH must hold fibers-benchmarks and fibers-examples with their dependencies; the child
  * JVMs get the same class path and flags, run by the same {@code java}.
@@ -46,6 +49,9 @@ public final class PingComparison {
     private static final Pattern PORT = Pattern.compile("(?:PORT |listening on \\S*:)(\\d+)");
     private static final Pattern CLIENT = Pattern.compile("round trips in ([0-9.]+) s, ([0-9.]+) round trips/s");
 
+    /** Netty's echo plus one virtual-thread park/unpark per read: what a fiber per connection costs at least. */
+    private static final String FLOOR = "loom-floor";
+
     /** The servers, by name: main class and extra arguments (port 0 = ephemeral). */
     private static final Map<String, List<String>> SERVERS = new LinkedHashMap<>();
 
@@ -53,6 +59,7 @@ public final class PingComparison {
         SERVERS.put("fibers", List.of("org.fibers.examples.ping.PingServer", "0"));
         SERVERS.put("jdk-vt", List.of(JdkPingServer.class.getName(), "0"));
         SERVERS.put("netty", List.of(NettyPingServer.class.getName(), "0"));
+        SERVERS.put(FLOOR, List.of(NettyLoomFloorServer.class.getName(), "0"));
     }
 
     private PingComparison() {
@@ -77,7 +84,7 @@ public final class PingComparison {
             clients = Integer.parseInt(positional.get(0));
             requests = Integer.parseInt(positional.get(1));
         } else if (!positional.isEmpty()) {
-            System.err.println("usage: PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty]");
+            System.err.println("usage: PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty,loom-floor]");
             System.exit(2);
         }
         checkOnClassPath("org.fibers.examples.ping.PingClient");
@@ -125,15 +132,17 @@ public final class PingComparison {
      */
     private static void printTable(Map<String, List<Measurement>> results, int clients, int requests) {
         System.out.println();
-        System.out.printf("%-8s %16s %22s %16s %10s %10s%n", "server", "round trips/s", "server CPU s / 1M RT",
-                "of which user", "vs netty", "vs jdk-vt");
+        System.out.printf("%-10s %14s %22s %14s %9s %10s %9s%n", "server", "round trips/s", "server CPU s / 1M RT",
+                "of which user", "vs netty", "vs jdk-vt", "vs floor");
         List<Measurement> netty = results.get("netty");
         List<Measurement> jdk = results.get("jdk-vt");
+        List<Measurement> floor = results.get(FLOOR);
         for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
             Measurement m = median(e.getValue());
-            System.out.printf(Locale.ROOT, "%-8s %16.0f %22.2f %16s %10s %10s%n", e.getKey(), m.roundTripsPerSecond,
+            System.out.printf(Locale.ROOT, "%-10s %14.0f %22.2f %14s %9s %10s %9s%n", e.getKey(), m.roundTripsPerSecond,
                     m.cpuSecondsPerMillion(), formatSeconds(m.userSecondsPerMillion()),
-                    format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)));
+                    format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)),
+                    format(cpuRatio(e.getValue(), floor)));
         }
         System.out.printf("(medians of %d rounds of %d x %d; \"of which user\": the user-space part of the median round's CPU,"
                 + " the rest is kernel time, from /proc/PID/stat; \"vs\" columns: median of the per-round ratios of CPU"
@@ -146,6 +155,13 @@ public final class PingComparison {
             double throughput = medianRatio(ours, netty, m -> m.roundTripsPerSecond);
             System.out.printf(Locale.ROOT, "targets: CPU/RT <= netty: %s (%.2fx); CPU/RT <= 0.85x jdk-vt: %s (%.2fx); throughput >= netty: %s (%.2fx)%n",
                     yes(vsNetty <= 1.0), vsNetty, yes(vsJdk <= 0.85), vsJdk, yes(throughput >= 1.0), throughput);
+        }
+        if (netty != null && floor != null) {
+            double extraUser = medianDifference(floor, netty, Measurement::userSecondsPerMillion);
+            System.out.printf(Locale.ROOT, "floor: %s is %s netty's CPU/RT, %s s more user time per 1M RT: one"
+                    + " virtual-thread park/unpark per read, with no scheduler%s%n", FLOOR, format(cpuRatio(floor, netty)),
+                    formatSeconds(extraUser),
+                    ours == null ? "" : "; fibers is " + format(cpuRatio(ours, floor)) + " the floor");
         }
     }
 
@@ -185,6 +201,16 @@ public final class PingComparison {
             r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
         }
         return median(r);
+    }
+
+    /** Median over rounds of {@code f(ms[r]) - f(base[r])}. */
+    private static double medianDifference(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
+        int n = Math.min(ms.size(), base.size());
+        double[] d = new double[n];
+        for (int i = 0; i < n; i++) {
+            d[i] = f.applyAsDouble(ms.get(i)) - f.applyAsDouble(base.get(i));
+        }
+        return median(d);
     }
 
     private static Measurement median(List<Measurement> ms) {

@@ -105,7 +105,7 @@ public final class PingComparison {
                 running.put(name, s);
                 if (warmup > 0) {
                     Measurement warm = s.measure(clients, warmup);
-                    System.out.printf(Locale.ROOT, "  warm-up %-7s %s%n", name, warm);
+                    System.out.printf(Locale.ROOT, "  warm-up %-10s %s%n", name, warm);
                 }
             }
             Map<String, List<Measurement>> results = new LinkedHashMap<>();
@@ -113,7 +113,7 @@ public final class PingComparison {
                 for (Server s : running.values()) {
                     Measurement m = s.measure(clients, requests);
                     results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(m);
-                    System.out.printf(Locale.ROOT, "  round %d %-7s %s%n", r, s.name, m);
+                    System.out.printf(Locale.ROOT, "  round %d %-10s %s%n", r, s.name, m);
                 }
             }
             printTable(results, clients, requests);

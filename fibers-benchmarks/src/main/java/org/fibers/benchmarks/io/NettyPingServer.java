@@ -2,6 +2,7 @@ package org.fibers.benchmarks.io;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
@@ -13,6 +14,7 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * A Netty 4.2 epoll echo server, the idiomatic way: one event loop per core, the bytes of each
@@ -26,6 +28,14 @@ public final class NettyPingServer {
     }
 
     public static void main(String[] args) throws Exception {
+        serve(args, Echo::new);
+    }
+
+    /**
+     * Runs an echo server the way {@code main} describes, with {@code handler} making each
+     * connection's handler, until its listening channel closes.
+     */
+    static void serve(String[] args, Supplier<ChannelHandler> handler) throws InterruptedException {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 0;
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory());
@@ -39,7 +49,7 @@ public final class NettyPingServer {
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
-                            ch.pipeline().addLast(new Echo());
+                            ch.pipeline().addLast(handler.get());
                         }
                     })
                     .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port)).sync().channel();

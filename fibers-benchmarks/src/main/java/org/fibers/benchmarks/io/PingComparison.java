@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -192,25 +193,26 @@ public final class PingComparison {
 
     /** Median over rounds of {@code f(ms[r]) / f(base[r])}; NaN without a base. */
     private static double medianRatio(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
+        return perRoundMedian(ms, base, (m, b) -> f.applyAsDouble(m) / f.applyAsDouble(b));
+    }
+
+    /** Median over rounds of {@code f(ms[r]) - f(base[r])}; NaN without a base. */
+    private static double medianDifference(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
+        return perRoundMedian(ms, base, (m, b) -> f.applyAsDouble(m) - f.applyAsDouble(b));
+    }
+
+    /** Median over rounds of {@code compare(ms[r], base[r])}; NaN without a base. */
+    private static double perRoundMedian(List<Measurement> ms, List<Measurement> base,
+                                         ToDoubleBiFunction<Measurement, Measurement> compare) {
         if (base == null || base.isEmpty()) {
             return Double.NaN;
         }
         int n = Math.min(ms.size(), base.size());
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
-            r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
+            r[i] = compare.applyAsDouble(ms.get(i), base.get(i));
         }
         return median(r);
-    }
-
-    /** Median over rounds of {@code f(ms[r]) - f(base[r])}. */
-    private static double medianDifference(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
-        int n = Math.min(ms.size(), base.size());
-        double[] d = new double[n];
-        for (int i = 0; i < n; i++) {
-            d[i] = f.applyAsDouble(ms.get(i)) - f.applyAsDouble(base.get(i));
-        }
-        return median(d);
     }
 
     private static Measurement median(List<Measurement> ms) {

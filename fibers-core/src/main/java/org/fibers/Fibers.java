@@ -182,7 +182,7 @@ public final class Fibers {
 
     private static void sleepThread(long nanos) {
         if (nanos <= 0) {
-            Thread.yield();
+            yieldNow();
             return;
         }
         try {
@@ -193,9 +193,26 @@ public final class Fibers {
         }
     }
 
-    /** Guile's {@code yield-current-task}: lets the other runnable fibers of this scheduler run first. */
+    /**
+     * Guile's {@code yield-current-task}: lets the other runnable fibers of this scheduler run
+     * first. Outside fibers it is {@link Thread#yield()}.
+     *
+     * <p>A suspension point like any other: a fiber (or thread) that is cancelled or interrupted
+     * before or while it yields gets {@link FiberCancelledException}, with its interrupt status
+     * left set, as Kotlin's {@code yield()} throws once its job is cancelled. So a loop of
+     * {@code yieldNow()} calls ends when its scope cancels it.
+     *
+     * @throws FiberCancelledException if the caller is cancelled or interrupted
+     */
     public static void yieldNow() {
+        Thread me = Thread.currentThread();
+        if (me.isInterrupted()) {
+            throw new FiberCancelledException("cancelled before yieldNow()");
+        }
         Thread.yield();
+        if (me.isInterrupted()) {
+            throw new FiberCancelledException("cancelled while yielding in yieldNow()");
+        }
     }
 
     /** Unparks a sleeping fiber when its timer fires. */

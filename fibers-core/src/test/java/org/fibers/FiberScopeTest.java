@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 
 class FiberScopeTest {
     private static <T> T inFibers(java.util.concurrent.Callable<T> body) {
@@ -277,5 +278,71 @@ class FiberScopeTest {
             assertFalse(doneBeforeCancel.get(), "the fiber was still running when cancelled");
             return null;
         });
+    }
+
+    @Test
+    @Timeout(30) // before the fix, join() and close() hung here for ever
+    void aChildLoopingOnYieldNowIsCancelledWhenASiblingFails() {
+        AtomicInteger loopsEnded = new AtomicInteger();
+        inFibers(() -> {
+            try (FiberScope scope = FiberScope.allSucceed()) {
+                for (int i = 0; i < 3; i++) {
+                    scope.spawn(() -> {
+                        try {
+                            while (true) {
+                                Fibers.yieldNow();
+                            }
+                        } catch (FiberCancelledException e) {
+                            loopsEnded.incrementAndGet();
+                            throw e;
+                        }
+                    });
+                }
+                scope.spawn(() -> {
+                    Fibers.sleep(Duration.ofMillis(20));
+                    throw new IllegalStateException("sibling failed");
+                });
+                FiberFailedException e = assertThrows(FiberFailedException.class, scope::join);
+                assertInstanceOf(IllegalStateException.class, e.getCause());
+            }
+            return null;
+        });
+        assertEquals(3, loopsEnded.get());
+    }
+
+    @Test
+    @Timeout(30)
+    void aChildLoopingOnSleepZeroEndsWhenTheScopeCloses() {
+        AtomicInteger loopsEnded = new AtomicInteger();
+        inFibers(() -> {
+            FiberScope.Child<Void> looper;
+            try (FiberScope scope = FiberScope.awaitAll()) {
+                looper = scope.spawn(() -> {
+                    try {
+                        while (true) {
+                            Fibers.sleep(Duration.ZERO);
+                        }
+                    } catch (FiberCancelledException e) {
+                        loopsEnded.incrementAndGet();
+                        throw e;
+                    }
+                });
+                Fibers.sleep(Duration.ofMillis(10));
+            }
+            assertEquals(FiberScope.Child.State.CANCELLED, looper.state());
+            return null;
+        });
+        assertEquals(1, loopsEnded.get());
+    }
+
+    @Test
+    void yieldNowOnAnInterruptedPlatformThreadThrowsAndKeepsTheStatus() {
+        Thread.currentThread().interrupt();
+        try {
+            assertThrows(FiberCancelledException.class, Fibers::yieldNow);
+            assertTrue(Thread.currentThread().isInterrupted());
+        } finally {
+            Thread.interrupted();
+        }
     }
 }

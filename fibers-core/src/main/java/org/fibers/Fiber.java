@@ -26,7 +26,25 @@ import org.fibers.scheduler.Task;
  * Completion: the body's outcome is published once (CAS on {@code outcome}), then the waiter
  * stack is swapped for the DONE marker and every waiter is woken or called back. A waiter
  * that finds DONE when it tries to push acts at once.
+ *
+ * Failure reporting: a failure is somebody's to handle exactly once. A fiber whose body
+ * throws leaves its failure to whoever claims it (failureClaim): a joiner already waiting
+ * when it ends, or a later join(), failure() or toCompletableFuture(). Unclaimed, it becomes
+ * a FailureReport, delivered to the group's uncaught-exception handler when the handle is
+ * collected, when the Fibers.run that ran it ends, or at JVM exit, unless claimed first.
  * </pre>
+ *
+ * <p><b>Failures are reported once.</b> An exception that ends a fiber started by
+ * {@link Fibers#spawn} goes to whoever asks for it: {@link #join()} rethrows it (wrapped in
+ * {@link FiberFailedException}), {@link #failure()} returns it and
+ * {@link #toCompletableFuture()} completes with it. Only when nobody has asked by the time the
+ * fiber's handle is garbage collected, or the {@link Fibers#run} that ran it returns, or the
+ * JVM exits, is it reported as uncaught to the handler of
+ * {@link RunOptions.Builder#uncaughtExceptionHandler} (by default: logged at ERROR through
+ * SLF4J, or printed to standard error when no SLF4J provider is present). A join that comes
+ * after the report still rethrows it. Children of a {@link FiberScope} are the scope's: their
+ * failures are never reported as uncaught. A cancelled fiber that ends with
+ * {@link FiberCancelledException} is not a failure.
  */
 public final class Fiber<T> extends Task {
     /** The states of {@link #state()}. */
@@ -67,6 +85,16 @@ public final class Fiber<T> extends Task {
     private volatile Waiter waiters;
     /** false --cancel() CAS--> true */
     private volatile boolean cancelled;
+    /**
+     * Who answers for a failure (see the class notes on reporting); only failed fibers and
+     * their claimants touch it.
+     * <pre>
+     *   null --claim() (join, failure(), toCompletableFuture())--> CLAIMED (final)
+     *   null --the body failed, unclaimed (CAS)--> FailureReport --claim()--> CLAIMED
+     * </pre>
+     */
+    private volatile Object failureClaim;
+    private static final Object CLAIMED = new Object();
 
     private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure) {
         super(owner);
@@ -169,7 +197,19 @@ public final class Fiber<T> extends Task {
 
     /** The exception that ended the fiber, or null (not done, or returned normally). */
     public Throwable failure() {
-        return outcome instanceof Failure f ? f.cause : null;
+        if (outcome instanceof Failure f) {
+            claimFailure();
+            return f.cause;
+        }
+        return null;
+    }
+
+    /** The caller takes the failure: it is not reported as uncaught (see the class notes). */
+    private void claimFailure() {
+        Object prior = FAILURE_CLAIM.getAndSet(this, CLAIMED);
+        if (prior instanceof FailureReport r) {
+            r.withdraw();                       // the fiber ended unclaimed: take its report back
+        }                                       // null: ended claimed (its CAS will fail) or not yet
     }
 
     /**
@@ -200,6 +240,9 @@ public final class Fiber<T> extends Task {
         if (outcome == null) {
             awaitOutcome();
         }
+        if (outcome instanceof Failure) {
+            claimFailure();
+        }
         return result();
     }
 
@@ -216,6 +259,7 @@ public final class Fiber<T> extends Task {
      * wrapped). Cancelling the future cancels the fiber.
      */
     public CompletableFuture<T> toCompletableFuture() {
+        claimFailure(); // the future carries the failure to whoever reads it
         CompletableFuture<T> future = new CompletableFuture<>() {
             @Override
             public boolean cancel(boolean mayInterruptIfRunning) {
@@ -275,6 +319,15 @@ public final class Fiber<T> extends Task {
         }
     }
 
+    private static boolean hasJoiner(Waiter w) {
+        for (; w != null; w = w.next) {
+            if (w.thread != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Pushes a waiter; false if the fiber is already done (the waiter was not pushed). */
     private boolean push(Thread waiter, Runnable callback) {
         Waiter node;
@@ -307,14 +360,14 @@ public final class Fiber<T> extends Task {
             result = v == null ? NULL_RESULT : v;
         } catch (Throwable t) {
             result = new Failure(t);
-            if (reportFailure && !(cancelled && t instanceof FiberCancelledException)) {
-                reportUncaught(t);
-            }
         }
         // A release store is enough: the getAndSet below is a full fence, and whoever sees DONE
         // (or is woken from the stack) reads the outcome after it.
         OUTCOME.setRelease(this, result);
         Waiter w = (Waiter) WAITERS.getAndSet(this, DONE);
+        if (w != null && result instanceof Failure && hasJoiner(w)) {
+            failureClaim = CLAIMED;             // a joiner is waiting: the failure is its to throw
+        }
         for (; w != null; w = w.next) {
             if (w.thread != null) {
                 LockSupport.unpark(w.thread);
@@ -325,6 +378,13 @@ public final class Fiber<T> extends Task {
                     reportUncaught(t);
                 }
             }
+        }
+        if (result instanceof Failure f && reportFailure && !(cancelled && f.cause instanceof FiberCancelledException)
+                && failureClaim == null) {
+            FailureReport r = FailureReport.leave(this, owner(), f.cause);
+            if (!FAILURE_CLAIM.compareAndSet(this, null, r)) {
+                r.withdraw();                   // claimed meanwhile: the claimant has it
+            }                                   // else pending until claimed, collected or run ends
         }
         countFiberFinished();
     }
@@ -391,6 +451,7 @@ public final class Fiber<T> extends Task {
     private static final VarHandle QUEUED;
     private static final VarHandle OUTCOME;
     private static final VarHandle THREAD;
+    private static final VarHandle FAILURE_CLAIM;
 
     static {
         try {
@@ -400,6 +461,7 @@ public final class Fiber<T> extends Task {
             QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
             OUTCOME = l.findVarHandle(Fiber.class, "outcome", Object.class);
             THREAD = l.findVarHandle(Fiber.class, "thread", Thread.class);
+            FAILURE_CLAIM = l.findVarHandle(Fiber.class, "failureClaim", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -59,6 +59,7 @@ public final class Fibers {
             Fiber<T> root = Fiber.start(main, init, false);
             root.onDone(main::wakeup);
             main.runWithPeers(root::isDone, options.drain());
+            FailureReport.flushFor(main); // failures nobody joined: reported now, once
             if (!root.isDone()) {
                 throw new IllegalStateException(main + " was closed before init returned");
             }

@@ -10,8 +10,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import org.fibers.internal.LoomSupport;
 import org.fibers.internal.Threads;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import org.fibers.internal.UncaughtFailures;
 
 /**
  * The peers made by one {@link Scheduler#create(int)}: what they share (fiber accounting, the
@@ -20,12 +19,10 @@ import org.slf4j.LoggerFactory;
  * cancelling the fibers still alive.
  */
 final class SchedulerGroup {
-    private static final Logger LOG = LoggerFactory.getLogger("org.fibers");
     private static final AtomicInteger GROUP_IDS = new AtomicInteger();
 
-    /** Default handler: log with the task's name, never rethrow. */
-    static final BiConsumer<Object, Throwable> LOGGING_HANDLER =
-            (what, failure) -> LOG.error("Uncaught exception in {}", what, failure);
+    /** Default handler: log with the task's name (standard error without SLF4J), never rethrow. */
+    static final BiConsumer<Object, Throwable> LOGGING_HANDLER = UncaughtFailures::report;
 
     final int id = GROUP_IDS.incrementAndGet();
     final Scheduler[] members;

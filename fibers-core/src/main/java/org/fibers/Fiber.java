@@ -402,7 +402,11 @@ public final class Fiber<T> extends Task {
     @Override
     protected void run() {
         QUEUED.setOpaque(this, false);
-        continuation.run();
+        Runnable cont = continuation;
+        if (cont == null) {
+            return; // a second queue entry of a fiber that has ended (see Inbox's notes)
+        }
+        cont.run();
         if (outcome != null) {
             // The body ended in this run, and the thread's termination with it (nothing in
             // between can park). Let the thread go: see the field.

@@ -9,6 +9,7 @@ import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.fibers.FiberCancelledException;
+import org.fibers.internal.JdkAdvisories;
 import org.fibers.internal.LoomSupport;
 import org.fibers.scheduler.spi.Poller;
 
@@ -79,6 +80,7 @@ public final class Scheduler implements AutoCloseable {
      */
     public static Scheduler create(int parallelism) {
         LoomSupport.checkAvailable();
+        JdkAdvisories.warnOnce();
         SchedulerGroup group = new SchedulerGroup(parallelism);
         for (int i = 0; i < parallelism; i++) {
             group.members[i] = new Scheduler(group, i);

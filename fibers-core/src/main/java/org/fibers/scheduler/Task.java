@@ -18,7 +18,12 @@ public abstract class Task {
      * task on to another thread (a queue, the JDK's park/unpark) publishes it after the write.
      */
     volatile Scheduler owner;
-    /** Link in a scheduler's inbox; written before the inbox's publishing CAS. */
+    /**
+     * Link in a scheduler's inbox (see {@link Inbox}'s notes); null exactly while the task is
+     * in no inbox. Plain: Inbox uses plain stores where only the consumer or the claiming
+     * producer writes it, and CAS or release stores where other threads race on it.
+     * <pre>  null --push claims (CAS)--> CLAIMED --linked--> next task | END --taken, unlinked--> null </pre>
+     */
     Task inboxNext;
     /**
      * Set by the preemption ticker when this task has run a whole slice; cleared when the task

@@ -1,5 +1,7 @@
 package org.fibers.scheduler;
 
+import java.lang.invoke.VarHandle;
+
 /**
  * How a task reaches a carrier's run queue: a {@link Scheduler}'s submissions, the inbox
  * through which other threads hand it tasks, and the wake-ups that spread queued work to idle
@@ -120,12 +122,17 @@ final class TaskRouting {
     /** Turn start: moves what other threads submitted into the run queue, oldest first. Carrier only. */
     void moveInboxToQueue() {
         Task t = inbox.takeAll();
-        while (t != null) {
-            Task next = t.inboxNext;
-            t.inboxNext = null;
+        if (t == null) {
+            return;
+        }
+        while (t != Inbox.END) {
+            Task next = Inbox.unlink(t);
             pushLocal(t);
             t = next;
         }
+        // The cleared links before the runs' reads of thread state: a submitter whose push a
+        // link still in place made it drop (Inbox's notes) published its state before that push.
+        VarHandle.fullFence();
     }
 
     /** True if runnable tasks are queued or in the inbox. Any thread; a racy snapshot. */

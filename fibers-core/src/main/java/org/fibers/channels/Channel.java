@@ -1,5 +1,7 @@
 package org.fibers.channels;
 
+import java.util.Iterator;
+import java.util.Optional;
 import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
@@ -21,13 +23,28 @@ import org.fibers.channels.WaitQueue.SoloWaiter;
  * nothing behind: its message is neither delivered nor consumed. {@link #put} and {@link #get}
  * perform them directly.
  *
+ * <p><b>Closing</b> ({@link #close()}, Go's {@code close}, Kotlin's {@code close}): afterwards
+ * every send fails with {@link ChannelClosedException}, and so do the senders waiting at that
+ * moment (their messages are not delivered: a rendezvous channel holds no message, so there is
+ * nothing left to drain). Receivers then see the end: {@link #get()} and
+ * {@link #getOperation()} throw {@code ChannelClosedException}, {@link #getOrEndOperation()}
+ * yields an empty {@code Optional}, and iteration ({@code for (T m : channel)}) stops. In a
+ * {@link Operation#choice choice}, a closed channel's put or get branch is always ready: the
+ * choice may pick it (among other ready branches) and then throws, or yields the end, exactly
+ * as performing that branch alone would.
+ *
+ * <p><b>Without waiting</b>: {@link #tryPut} and {@link #tryGet} complete only with a partner
+ * already waiting; {@link Operation#poll()} does the same for any operation or choice.
+ *
  * <p>Memory effects: actions before a {@code put} happen-before actions after the matching
  * {@code get} returns, and actions before a {@code get} commits happen-before the matching
- * {@code put} returns.
+ * {@code put} returns. Actions before {@code close()} happen-before a receive that sees the
+ * end or a send refused because of it.
  *
- * @param <T> the message type; null messages are allowed
+ * @param <T> the message type; null messages are allowed (but {@link #getOrEndOperation()}
+ *        cannot tell a null message from the end)
  */
-public final class Channel<T> {
+public final class Channel<T> implements Iterable<T> {
     /*
      * Implementation notes.
      *
@@ -50,17 +67,38 @@ public final class Channel<T> {
      *
      * Stale waiters are dropped by head pops during try and service, and by the queue's sweep.
      *
+     * Closing: close() sets closed, then commits every live waiter alone (trySync) and resumes
+     * puts with REFUSED and gets with END (Closing's raw results, turned into an exception or
+     * an empty Optional by the public operations' wrap functions). A put or get that blocks
+     * checks closed after publishing its node: publish-then-read against close's
+     * write-then-drain is a Dekker pair (all volatile or CAS), so either close's drain finds
+     * the node or the blocker sees closed and drains itself. The try steps read closed only
+     * when they found no partner (a get) or before looking (a put), so the rendezvous paths
+     * pay one volatile read of a field that never changes while the channel is open.
+     *
      * Nodes: a perform whose only branch is a put or get of this channel gets its op-state from
      * newSoloState as a SoloWaiter, which block() recognises (state == resume) and enqueues as
      * the node itself; a branch of a choice gets a BranchWaiter beside the shared op-state.
      */
 
+    /**
+     * Open or closed.
+     * <pre>
+     *   false --close()--&gt; true     (never back)
+     * </pre>
+     */
+    private volatile boolean closed;
+
     /** Published puts (nodes carry the message). */
     private final WaitQueue putq = new WaitQueue();
     /** Published gets. */
     private final WaitQueue getq = new WaitQueue();
-    /** Stateless, so one instance serves every get. */
+    /** Stateless, so one instance serves every get; yields messages or Closing.END raw. */
     private final GetOperation getOp = new GetOperation();
+    /** getOp as users see it: throws at the end. */
+    private final Operation<T> getOrThrow = cast(getOp.wrap(Closing.GET));
+    /** getOp yielding an Optional, empty at the end. */
+    private final Operation<Optional<T>> getOrEnd = cast(getOp.wrap(Closing.GET_OR_END));
 
     /** A fresh channel. */
     public Channel() {
@@ -68,15 +106,80 @@ public final class Channel<T> {
 
     /**
      * An operation that completes, yielding null, when a receiver takes {@code message}
-     * (Guile's {@code put-operation}).
+     * (Guile's {@code put-operation}). Performing it throws {@link ChannelClosedException} if
+     * the channel is closed before a receiver took the message.
      */
     public Operation<Void> putOperation(T message) {
-        return new PutOperation(message);
+        return new PutOperation(message).wrap(Closing.PUT);
     }
 
-    /** An operation that completes with a message from a sender (Guile's {@code get-operation}). */
+    /**
+     * An operation that completes with a message from a sender (Guile's {@code get-operation}).
+     * Performing it throws {@link ChannelClosedException} once the channel is closed.
+     */
     public Operation<T> getOperation() {
-        return getOp;
+        return getOrThrow;
+    }
+
+    /**
+     * An operation that completes with a message from a sender, or with an empty
+     * {@code Optional} once the channel is closed (Go's {@code v, ok := <-ch}, Kotlin's
+     * {@code receiveCatching}). A null message also yields an empty {@code Optional}.
+     */
+    public Operation<Optional<T>> getOrEndOperation() {
+        return getOrEnd;
+    }
+
+    /**
+     * Closes the channel; see the class comment. Senders waiting now are resumed with
+     * {@link ChannelClosedException}, receivers waiting now see the end. Idempotent,
+     * non-blocking, callable from any thread.
+     */
+    public void close() {
+        closed = true;                          // before the drain: see the implementation notes
+        drainClosed();
+    }
+
+    /** True once {@link #close()} was called. */
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Hands {@code message} to a receiver that is waiting now, if there is one, without ever
+     * waiting.
+     *
+     * @return true if a receiver took it, false if none was waiting (nothing was sent)
+     * @throws ChannelClosedException if the channel is closed
+     */
+    public boolean tryPut(T message) {
+        if (closed) {
+            throw Closing.refused();
+        }
+        return handToWaitingGet(message);
+    }
+
+    /**
+     * Takes a message from a sender that is waiting now, if there is one, without ever waiting.
+     *
+     * @return the message, or empty if no sender was waiting (also for a null message)
+     * @throws ChannelClosedException if the channel is closed (no sender can be waiting then)
+     */
+    public Optional<T> tryGet() {
+        Object m = getOp.tryPerform();
+        if (m == Closing.END) {
+            throw Closing.ended();
+        }
+        return m == BaseOperation.NOT_READY ? Optional.empty() : Optional.ofNullable(cast(m));
+    }
+
+    /**
+     * Receives messages until the channel is closed: {@code hasNext()} waits for the next
+     * message and is false once the channel is closed. Each iterator is for one consumer.
+     */
+    @Override
+    public Iterator<T> iterator() {
+        return new ReceivingIterator<>(getOp::perform);
     }
 
     /**
@@ -85,11 +188,16 @@ public final class Channel<T> {
      *
      * @throws org.fibers.FiberCancelledException if interrupted while waiting; the message was
      *         then not delivered
+     * @throws ChannelClosedException if the channel is or gets closed before a receiver took it
      */
     public void put(T message) {
         Scheduler.preemptionPoint();
-        if (!handToWaitingGet(message)) {       // the try step, without allocating an operation
-            new PutOperation(message).block();
+        if (closed) {
+            throw Closing.refused();
+        }
+        if (!handToWaitingGet(message)           // the try step, without allocating an operation
+                && new PutOperation(message).block() == Closing.REFUSED) {
+            throw Closing.refused();
         }
     }
 
@@ -99,9 +207,14 @@ public final class Channel<T> {
      *
      * @throws org.fibers.FiberCancelledException if interrupted while waiting; no message was
      *         then consumed
+     * @throws ChannelClosedException if the channel is closed (then no sender is left)
      */
     public T get() {
-        return getOp.perform();
+        Object m = getOp.perform();
+        if (m == Closing.END) {
+            throw Closing.ended();
+        }
+        return cast(m);
     }
 
     /** Waiter entries held by the two queues, live or stale not yet swept (tests, monitoring). */
@@ -117,6 +230,22 @@ public final class Channel<T> {
     @Override
     public String toString() {
         return "Channel@" + Integer.toHexString(System.identityHashCode(this));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T cast(Object m) {
+        return (T) m;
+    }
+
+    /** After close: commit every live waiter alone and resume it with the closed outcome. */
+    private void drainClosed() {
+        for (Node put; (put = takeOldest(putq)) != null; ) {
+            put.takeMessage();                  // not delivered: do not retain it
+            put.resume(Closing.REFUSED);
+        }
+        for (Node get; (get = takeOldest(getq)) != null; ) {
+            get.resume(Closing.END);
+        }
     }
 
     /** Try step of a put: commit the oldest live get alone and hand it the message. */
@@ -198,7 +327,7 @@ public final class Channel<T> {
     }
 
     /** A put: try hands the message to a waiting get; block publishes a put node. */
-    private final class PutOperation extends ChannelOperation<Void> {
+    private final class PutOperation extends ChannelOperation<Object> {
         private final T message;
 
         PutOperation(T message) {
@@ -207,16 +336,19 @@ public final class Channel<T> {
 
         @Override
         protected Object tryPerform() {
+            if (closed) {
+                return Closing.REFUSED;
+            }
             return handToWaitingGet(message) ? null : NOT_READY;
         }
 
-        /** put() after its own try step failed. */
-        void block() {
-            performBlocking();
+        /** put() after its own try step failed: null, or Closing.REFUSED. */
+        Object block() {
+            return performBlocking();
         }
 
         @Override
-        protected Runnable block(OpState state, Resumer<? super Void> resume) {
+        protected Runnable block(OpState state, Resumer<? super Object> resume) {
             Node self = waiter(state, resume);
             self.setMessage(message);           // published by the enqueue's CAS
             putq.enqueue(self);
@@ -224,18 +356,20 @@ public final class Channel<T> {
             if (get != null) {
                 get.resume(message);
                 self.resume(null);
+            } else if (closed) {
+                drainClosed();                  // close may have missed our node: see the notes
             }
             return null;                        // stale put nodes are swept lazily
         }
     }
 
     /** A get: try takes a waiting put's message; block publishes a get node. */
-    private final class GetOperation extends ChannelOperation<T> {
+    private final class GetOperation extends ChannelOperation<Object> {
         @Override
         protected Object tryPerform() {
             Node put = takeOldest(putq);
             if (put == null) {
-                return NOT_READY;
+                return closed ? Closing.END : NOT_READY;
             }
             Object m = put.takeMessage();       // we committed it: nobody else reads it
             put.resume(null);
@@ -243,7 +377,7 @@ public final class Channel<T> {
         }
 
         @Override
-        protected Runnable block(OpState state, Resumer<? super T> resume) {
+        protected Runnable block(OpState state, Resumer<? super Object> resume) {
             Node self = waiter(state, resume);
             getq.enqueue(self);
             Node put = serve(putq, state);
@@ -251,6 +385,8 @@ public final class Channel<T> {
                 Object m = put.takeMessage();
                 put.resume(null);
                 self.resume(m);
+            } else if (closed) {
+                drainClosed();                  // close may have missed our node: see the notes
             }
             return null;                        // stale get nodes are swept lazily
         }

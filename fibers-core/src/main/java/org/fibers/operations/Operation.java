@@ -2,6 +2,7 @@ package org.fibers.operations;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -43,6 +44,40 @@ public abstract class Operation<T> {
      *         committed (interrupt status left set)
      */
     public abstract T perform();
+
+    /**
+     * Performs this operation only if some branch can complete at once, without suspending or
+     * publishing anything (Go's {@code select} with a {@code default} case): every branch is
+     * tried once and, if one is ready, it is taken (ready branches are tried from a random
+     * start, so they share the wins); if none is, nothing happens and the result is empty.
+     * Unlike {@code choice(op, always(d))}, which picks at random among all ready branches,
+     * the default here is taken only when no branch of this operation is ready. Guards and
+     * withNacks are instantiated; when nothing is ready every nack fires.
+     *
+     * <p>The value is wrapped with {@link Optional#ofNullable}, so a branch yielding null
+     * reads as empty; use {@link #performOrElse} to tell the two apart.
+     *
+     * @return the value of the branch taken, or empty if none was ready
+     */
+    public final Optional<T> poll() {
+        Object r = Performer.pollLeaves(this);
+        @SuppressWarnings("unchecked")
+        T value = r == BaseOperation.NOT_READY ? null : (T) r;
+        return Optional.ofNullable(value);
+    }
+
+    /**
+     * Like {@link #poll()}, but yields {@code defaultValue} when no branch is ready at once, and
+     * a branch's null value as null.
+     *
+     * @param defaultValue returned, with nothing performed, when no branch can complete now
+     * @return the value of the branch taken, or {@code defaultValue}
+     */
+    @SuppressWarnings("unchecked")
+    public final T performOrElse(T defaultValue) {
+        Object r = Performer.pollLeaves(this);
+        return r == BaseOperation.NOT_READY ? defaultValue : (T) r;
+    }
 
     /**
      * An operation that performs this one and then applies {@code f} to its value, in the

@@ -99,6 +99,40 @@ final class Performer {
         return (T) blockMany(bases, wraps, n, flat, start);
     }
 
+    /**
+     * The try phase alone over {@code op}'s leaves (Operation.poll): tries every leaf once, from
+     * a random start so that ready branches share the wins, and returns the first ready leaf's
+     * wrapped value, or NOT_READY having published nothing. Nacks fire for every losing scope.
+     */
+    static Object pollLeaves(Operation<?> op) {
+        Flat flat = new Flat();
+        try {
+            op.flatten(flat);
+        } catch (RuntimeException | Error e) {
+            flat.signalNacksExcept(-1);
+            throw e;
+        }
+        int n = flat.n;
+        int k = n > 1 ? ThreadLocalRandom.current().nextInt(n) : 0;
+        Object r = BaseOperation.NOT_READY;
+        try {
+            for (int i = 0; i < n && r == BaseOperation.NOT_READY; i++) {
+                r = flat.bases[k].tryPerform();
+                if (r == BaseOperation.NOT_READY && ++k == n) {
+                    k = 0;
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            flat.signalNacksExcept(-1);         // a try function failed: nobody won
+            throw e;
+        }
+        if (r == BaseOperation.NOT_READY) {
+            flat.signalNacksExcept(-1);         // nothing was ready: every branch lost
+            return r;
+        }
+        return finish(k, r, flat.wraps, flat.hasNacks() ? flat : null);
+    }
+
     /** Perform of a guard, a withNack or a choice containing one: flatten now, then perform. */
     static <T> T performDynamic(Operation<T> op) {
         Flat flat = new Flat();

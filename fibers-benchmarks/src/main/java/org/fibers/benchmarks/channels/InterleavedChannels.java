@@ -116,6 +116,12 @@ public final class InterleavedChannels {
                     select < 0 ? "" : String.format("; %.3f x kotlin-select-4 (quoted at 320-380 ns where 350 was set)",
                             medianRatio(ns[choice], ns[select])));
         }
+        int buffered = indexOf(names, "fibers-buffered-16");
+        int abq = indexOf(names, "abq-16-default-vt");
+        if (buffered >= 0 && abq >= 0) {
+            System.out.printf("fibers-buffered-16 (no target): %.1f ns per message, %.3f x ArrayBlockingQueue(16) on"
+                    + " default virtual threads%n", q(sorted(ns[buffered]), 0.5), medianRatio(ns[buffered], ns[abq]));
+        }
     }
 
     /** The median per-round ratio of scenario a to scenario b, or "" when b did not run. */
@@ -133,7 +139,8 @@ public final class InterleavedChannels {
     private static final Map<String, String> KOTLIN_PEER = Map.of(
             "fibers-1-scheduler", "kotlin-1-thread",
             "fibers-2-schedulers", "kotlin-default",
-            "fibers-choice-4", "kotlin-select-4");
+            "fibers-choice-4", "kotlin-select-4",
+            "fibers-buffered-16", "kotlin-buffered-16");
 
     static int batch(int n) {
         if (n <= 0 || PER_SAMPLE % n != 0) {

@@ -1,5 +1,7 @@
 package org.fibers.benchmarks.channels;
 
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -7,6 +9,7 @@ import java.util.function.Function;
 import java.util.function.IntConsumer;
 import org.fibers.Fibers;
 import org.fibers.RunOptions;
+import org.fibers.channels.BufferedChannel;
 import org.fibers.channels.Channel;
 import org.fibers.operations.Operation;
 import org.fibers.scheduler.Scheduler;
@@ -28,7 +31,8 @@ interface Scenario extends AutoCloseable {
 
     /** Names accepted by {@link #open(String)}, in report order. */
     String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
-        "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default"};
+        "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default",
+        "fibers-buffered-16", "kotlin-buffered-16", "abq-16-default-vt"};
 
     static Scenario open(String name) {
         return switch (name) {
@@ -43,6 +47,9 @@ interface Scenario extends AutoCloseable {
             case "kotlin-default" -> new InKotlin(KotlinChannelWorld.pingPong(true));
             case "kotlin-select-4" -> new InKotlin(KotlinChannelWorld.select(4, false));
             case "kotlin-select-4-default" -> new InKotlin(KotlinChannelWorld.select(4, true));
+            case "fibers-buffered-16" -> fiberBuffered(16);
+            case "kotlin-buffered-16" -> new InKotlin(KotlinChannelWorld.buffered(16, false));
+            case "abq-16-default-vt" -> new BlockingQueueStream(new ArrayBlockingQueue<>(16));
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }
@@ -123,6 +130,26 @@ interface Scenario extends AutoCloseable {
     }
 
     /**
+     * A producer fiber putting into a {@link BufferedChannel} of {@code capacity} as fast as it
+     * can, on the driver's scheduler; one operation is one message received by the driver.
+     */
+    static Scenario fiberBuffered(int capacity) {
+        return new InFibers(1, here -> {
+            BufferedChannel<Integer> ch = new BufferedChannel<>(capacity);
+            Fibers.spawn(() -> {
+                for (;;) {
+                    ch.put(MSG);
+                }
+            });
+            return n -> {
+                for (int i = 0; i < n; i++) {
+                    ch.get();
+                }
+            };
+        });
+    }
+
+    /**
      * A Fibers.run world on its own platform thread; the init fiber sets up the fibers and then
      * runs batches on request. Fibers left when it returns are cancelled by Fibers.run.
      */
@@ -156,6 +183,64 @@ interface Scenario extends AutoCloseable {
         @Override
         public void close() {
             world.close();
+        }
+    }
+
+    /**
+     * A producer virtual thread putting into a bounded {@link BlockingQueue} as fast as it can,
+     * a driver virtual thread taking, both on the JDK's default scheduler: one operation is one
+     * message taken (the peer of {@code fibers-buffered-16}).
+     */
+    final class BlockingQueueStream implements Scenario {
+        private final SynchronousQueue<Integer> requests = new SynchronousQueue<>();
+        private final SynchronousQueue<Integer> replies = new SynchronousQueue<>();
+        private final Thread driver;
+        private final Thread producer;
+
+        BlockingQueueStream(BlockingQueue<Integer> queue) {
+            producer = Thread.ofVirtual().start(() -> {
+                try {
+                    for (;;) {
+                        queue.put(MSG);
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+            driver = Thread.ofVirtual().start(() -> {
+                try {
+                    for (int n = requests.take(); n >= 0; n = requests.take()) {
+                        for (int i = 0; i < n; i++) {
+                            queue.take();
+                        }
+                        replies.put(n);
+                    }
+                } catch (InterruptedException e) {
+                    // closed
+                }
+            });
+        }
+
+        @Override
+        public void run(int n) {
+            try {
+                requests.put(n);
+                replies.take();
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            try {
+                requests.put(-1);
+                driver.join();
+                producer.interrupt();
+                producer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

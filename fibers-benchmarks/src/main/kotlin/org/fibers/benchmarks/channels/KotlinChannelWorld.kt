@@ -136,5 +136,26 @@ class KotlinChannelWorld private constructor(
                 }
                 batch
             }
+
+        /**
+         * A producer coroutine sending into a buffered channel of [capacity] as fast as it can,
+         * the driver receiving: one operation is one message through the buffer.
+         */
+        @JvmStatic
+        fun buffered(capacity: Int, onDefaultDispatcher: Boolean): KotlinChannelWorld =
+            KotlinChannelWorld("kotlin-buffered-$capacity", context(onDefaultDispatcher)) {
+                val ch = Channel<Int>(capacity)
+                launch {
+                    while (true) {
+                        ch.send(MSG)
+                    }
+                }
+                val batch: suspend (Int) -> Unit = { n ->
+                    repeat(n) {
+                        ch.receive()
+                    }
+                }
+                batch
+            }
     }
 }

@@ -1,5 +1,6 @@
 package org.fibers.channels;
 
+import org.fibers.introspect.WaitDescription;
 import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
@@ -227,6 +228,11 @@ public final class Channel<T> {
             }
             return null;                        // stale put nodes are swept lazily
         }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.of("channel-put", WaitDescription.identity("channel", Channel.this));
+        }
     }
 
     /** A get: try takes a waiting put's message; block publishes a get node. */
@@ -253,6 +259,11 @@ public final class Channel<T> {
                 self.resume(m);
             }
             return null;                        // stale get nodes are swept lazily
+        }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.of("channel-get", WaitDescription.identity("channel", Channel.this));
         }
     }
 }

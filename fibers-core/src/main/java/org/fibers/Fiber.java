@@ -8,6 +8,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
 import org.fibers.internal.LoomSupport;
+import org.fibers.introspect.DescribesWait;
+import org.fibers.introspect.WaitDescription;
+import org.fibers.scheduler.CoarseClock;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.Task;
 
@@ -46,7 +49,7 @@ import org.fibers.scheduler.Task;
  * failures are never reported as uncaught. A cancelled fiber that ends with
  * {@link FiberCancelledException} is not a failure.
  */
-public final class Fiber<T> extends Task {
+public final class Fiber<T> extends Task implements DescribesWait {
     /** The states of {@link #state()}. */
     public enum State { RUNNABLE, SUSPENDED, DONE }
 
@@ -95,6 +98,8 @@ public final class Fiber<T> extends Task {
      */
     private volatile Object failureClaim;
     private static final Object CLAIMED = new Object();
+    /** {@link CoarseClock#now()} at creation (0: unknown); one field read, not a clock read. */
+    private final long createdCoarseNanos = CoarseClock.now();
 
     private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure) {
         super(owner);
@@ -159,7 +164,25 @@ public final class Fiber<T> extends Task {
 
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        Thread t = thread();
+        if (t != null) {
+            t.setName(name);                    // thread dumps, logs and JFR show it too
+        }
         return this;
+    }
+
+    /**
+     * When the fiber was created, on the {@link System#nanoTime()} scale at the preemption
+     * ticker's resolution (about 10 ms), or 0 when unknown (no ticker ran before it).
+     */
+    public long createdNanos() {
+        return createdCoarseNanos;
+    }
+
+    /** The park blocker of a fiber joining this one: a join on this fiber. */
+    @Override
+    public WaitDescription describeWait() {
+        return WaitDescription.of("join", name());
     }
 
     /**

@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.introspect.DescribesWait;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.TimerHandle;
 
@@ -48,7 +50,7 @@ import org.fibers.scheduler.TimerHandle;
  * are cancelled as soon as they start.
  * </pre>
  */
-public final class FiberScope implements AutoCloseable {
+public final class FiberScope implements AutoCloseable, DescribesWait {
     /** What a child's end does to the scope. */
     public enum Policy { AWAIT_ALL, ALL_SUCCEED, FIRST_SUCCESS }
 
@@ -285,6 +287,12 @@ public final class FiberScope implements AutoCloseable {
      * Cancels the children still running and waits for all of them to end, uninterruptibly.
      * Failures not yet reported by {@link #join()} are not thrown here.
      */
+    /** The park blocker of the owner joining or closing this scope: a wait on its children. */
+    @Override
+    public WaitDescription describeWait() {
+        return WaitDescription.of("scope", WaitDescription.identity("scope", this) + " (" + running.get() + " running)");
+    }
+
     @Override
     public void close() {
         checkOwner();

@@ -6,6 +6,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import org.fibers.internal.Threads;
+import org.fibers.introspect.DescribesWait;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.TimerHandle;
 
@@ -170,8 +172,9 @@ public final class Fibers {
             yieldNow();
             return;
         }
-        Wakeup wakeup = new Wakeup(Thread.currentThread());
-        TimerHandle timer = s.scheduleAt(System.nanoTime() + nanos, wakeup);
+        long deadline = System.nanoTime() + nanos;
+        Wakeup wakeup = new Wakeup(Thread.currentThread(), deadline);
+        TimerHandle timer = s.scheduleAt(deadline, wakeup);
         while (!wakeup.fired) {
             LockSupport.park(wakeup);
             if (!wakeup.fired && Thread.currentThread().isInterrupted()) {
@@ -217,12 +220,19 @@ public final class Fibers {
     }
 
     /** Unparks a sleeping fiber when its timer fires. */
-    private static final class Wakeup implements Runnable {
+    private static final class Wakeup implements Runnable, DescribesWait {
         private final Thread thread;
+        private final long deadline;
         volatile boolean fired;
 
-        Wakeup(Thread thread) {
+        Wakeup(Thread thread, long deadline) {
             this.thread = thread;
+            this.deadline = deadline;
+        }
+
+        @Override
+        public WaitDescription describeWait() {
+            return WaitDescription.timer("sleep", deadline);
         }
 
         @Override

@@ -2,6 +2,7 @@ package org.fibers.channels;
 
 import java.util.Iterator;
 import java.util.Optional;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
@@ -361,6 +362,11 @@ public final class Channel<T> implements Iterable<T> {
             }
             return null;                        // stale put nodes are swept lazily
         }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.of("channel-put", WaitDescription.identity("channel", Channel.this));
+        }
     }
 
     /** A get: try takes a waiting put's message; block publishes a get node. */
@@ -389,6 +395,11 @@ public final class Channel<T> implements Iterable<T> {
                 drainClosed();                  // close may have missed our node: see the notes
             }
             return null;                        // stale get nodes are swept lazily
+        }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.of("channel-get", WaitDescription.identity("channel", Channel.this));
         }
     }
 }

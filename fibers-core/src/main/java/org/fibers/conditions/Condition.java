@@ -3,6 +3,7 @@ package org.fibers.conditions;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
@@ -159,6 +160,11 @@ public final class Condition {
 
     /** Stateless, so one instance per condition. */
     private final class WaitOperation extends BaseOperation<Void> {
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.of("condition", WaitDescription.identity("condition", Condition.this));
+        }
+
         @Override
         protected Object tryPerform() {
             return top == SIGNALLED ? null : NOT_READY;

@@ -1,6 +1,7 @@
 package org.fibers.operations;
 
 import java.util.function.Function;
+import org.fibers.introspect.WaitDescription;
 
 /**
  * A primitive operation, defined by a try function and a block function as in Guile's
@@ -41,6 +42,18 @@ public abstract class BaseOperation<T> extends Operation<T> {
      * so it never clashes with a real result.
      */
     public static final Object NOT_READY = new Object();
+
+    /**
+     * What a fiber blocked on this operation waits for, for introspection dumps. The default
+     * names the class; channels, timers, conditions and fibers-io's operations say more.
+     * Called from any thread while a perform waits: cheap, never blocking.
+     *
+     * @param blockedSinceNanos {@link System#nanoTime()} when the perform parked, or 0 if it
+     *                          has not parked yet (a relative timer measures from it)
+     */
+    public WaitDescription describeWait(long blockedSinceNanos) {
+        return WaitDescription.of("operation", getClass().getName());
+    }
 
     /** Subclasses are operations of their own kind; see the class comment. */
     protected BaseOperation() {

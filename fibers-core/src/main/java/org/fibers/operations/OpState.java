@@ -2,7 +2,11 @@ package org.fibers.operations;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.introspect.DescribesWait;
+import org.fibers.introspect.WaitDescription;
 
 /**
  * The shared state of one blocking {@link Operation#perform() perform}: a word that is
@@ -19,7 +23,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p>This class is low-level API, needed only to write new base operations. All methods are
  * thread-safe and lock-free; {@link #commit} spins briefly while the other party is CLAIMED.
  */
-public class OpState {
+public class OpState implements DescribesWait {
     /*
      * Implementation notes.
      *
@@ -120,8 +124,45 @@ public class OpState {
      */
     private volatile Object result;
 
+    /**
+     * For introspection, written by the owner only when it is about to park (never on the
+     * try path): the base operation, or the array of base operations of a choice, it waits
+     * for, and how many of the array count. Plain fields: a reader on another thread reads
+     * them after seeing the owner parked on this state, a benign race for a diagnostic.
+     */
+    Object waitingFor;
+    int waitingCount;
+    /** {@link System#nanoTime()} when the owner first parked; 0 before. */
+    long waitingSince;
+
     OpState(Thread owner) {
         this.owner = owner;
+    }
+
+    /**
+     * What the owner waits for, as a dump shows it; the park blocker of a blocked perform.
+     * Introspection only; may be called from any thread.
+     */
+    public final WaitDescription describeWait() {
+        Object w = waitingFor;
+        if (w instanceof BaseOperation<?> b) {
+            return b.describeWait(waitingSince);
+        }
+        if (w instanceof BaseOperation<?>[] bs) {
+            List<WaitDescription> branches = new ArrayList<>();
+            for (int i = 0; i < Math.min(waitingCount, bs.length); i++) {
+                if (bs[i] != null) {
+                    branches.add(bs[i].describeWait(waitingSince));
+                }
+            }
+            return new WaitDescription("choice", "", WaitDescription.NO_DEADLINE, branches);
+        }
+        return WaitDescription.of("operation", "");
+    }
+
+    /** {@link System#nanoTime()} when the owner parked on this state, or 0 before. */
+    public final long waitingSinceNanos() {
+        return waitingSince;
     }
 
     /** True once this perform is complete (or withdrawn): its waiters are stale. */

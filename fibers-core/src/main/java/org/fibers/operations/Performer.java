@@ -51,6 +51,7 @@ final class Performer {
         SoloState st = base.newSoloState(Thread.currentThread());
         Runnable withdraw = null;
         try {
+            st.waitingFor = base;               // for introspection; a plain store
             withdraw = ((BaseOperation<Object>) base).block(st, st);
         } catch (RuntimeException | Error e) {
             if (st.withdraw()) {
@@ -150,6 +151,8 @@ final class Performer {
                                     int n, Flat flat, int start) {
         OpState st = n == 1 ? bases[0].newSoloState(Thread.currentThread()) : new ChoiceState(Thread.currentThread());
         Runnable[] withdraws = null;
+        st.waitingFor = n == 1 ? bases[0] : bases; // for introspection; plain stores
+        st.waitingCount = n;
         try {
             for (int i = 0, k = start; i < n && !st.isSynced(); i++) {
                 Resumer<Object> res = n == 1 ? (SoloState) st : new Branch((ChoiceState) st, k);
@@ -226,6 +229,9 @@ final class Performer {
                 // S already: a peer won the CAS and is delivering; the value must not be lost.
                 // The loop ends; the interrupt status stays set for the caller.
             } else {
+                if (st.waitingSince == 0) {
+                    st.waitingSince = System.nanoTime(); // first park: when the wait began
+                }
                 LockSupport.park(st);
             }
         }

@@ -1,6 +1,7 @@
 package org.fibers.scheduler;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.LongSupplier;
 
 /**
@@ -58,6 +59,33 @@ final class FiberRegistry {
         }
         chunk[size % CHUNK] = fiber;
         size++;
+    }
+
+    /** Appends the fibers here that have not ended; carrier (or guard) only. */
+    void copyLiveTo(List<Task> out) {
+        for (int i = 0; i < size; i++) {
+            Task t = chunks[i / CHUNK][i % CHUNK];
+            if (!t.taskFinished()) {
+                out.add(t);
+            }
+        }
+    }
+
+    /**
+     * {@link #copyLiveTo} from a thread that does not own the registry, for introspection when
+     * the owner does not answer: a benign race, so every read is checked (a chunk or an entry
+     * may be missing, a fiber may be seen twice or not at all) and nothing is written.
+     */
+    void copyLiveRacy(List<Task> out) {
+        Task[][] cs = chunks;
+        int n = size;
+        for (int i = 0; i < n; i++) {
+            Task[] chunk = i / CHUNK < cs.length ? cs[i / CHUNK] : null;
+            Task t = chunk != null ? chunk[i % CHUNK] : null;
+            if (t != null && !t.taskFinished()) {
+                out.add(t);
+            }
+        }
     }
 
     int size() {

@@ -4,6 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.Objects;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
@@ -85,6 +89,7 @@ public final class Scheduler implements AutoCloseable {
         for (int i = 0; i < parallelism; i++) {
             group.members[i] = new Scheduler(group, i);
         }
+        LiveSchedulers.add(group);
         return group.members[0];
     }
 
@@ -375,6 +380,62 @@ public final class Scheduler implements AutoCloseable {
     @Override
     public String toString() {
         return "Scheduler[" + group.id + "." + index + "]";
+    }
+
+    // ---------------------------------------------------------------- introspection
+
+    /** Every scheduler made and not yet closed, peers included, in creation order. */
+    public static List<Scheduler> all() {
+        return LiveSchedulers.all();
+    }
+
+    /** This scheduler's stable name, {@code sched-G.I}: group G's I-th member. */
+    public String name() {
+        return "sched-" + group.id + "." + index;
+    }
+
+    /** Whether {@link #close()} was called on this scheduler's group. */
+    public boolean isClosed() {
+        return lifecycle.isClosed();
+    }
+
+    /** Tasks waiting in this scheduler's run queue now (racy: a snapshot for monitoring). */
+    public int runQueueLength() {
+        return queue.load();
+    }
+
+    /**
+     * The not yet ended fibers (as tasks) started from this scheduler's carrier, plus, for the
+     * group's first member, those started from outside the group. The registry belongs to the
+     * carrier, so while the scheduler runs the copy is made there (a timer task) and awaited
+     * for up to {@code timeoutMillis}; a carrier busy for longer is read without its help, and
+     * that copy may then miss or repeat a fiber the carrier moves meanwhile. Costs the
+     * scheduler nothing until it is called.
+     */
+    public List<Task> liveTasksSnapshot(long timeoutMillis) {
+        List<Task> out = new ArrayList<>();
+        if (index == 0) {
+            group.copyForeignSpawns(out);
+        }
+        if (carrier == null || onCarrier()) {
+            registry.copyLiveTo(out);
+            return out;
+        }
+        CompletableFuture<List<Task>> copy = new CompletableFuture<>();
+        scheduleAt(System.nanoTime(), () -> {
+            List<Task> mine = new ArrayList<>();
+            registry.copyLiveTo(mine);
+            copy.complete(mine);
+        });
+        try {
+            out.addAll(copy.get(timeoutMillis, TimeUnit.MILLISECONDS));
+        } catch (TimeoutException | ExecutionException e) {
+            registry.copyLiveRacy(out);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            registry.copyLiveRacy(out);
+        }
+        return out;
     }
 
     // VarHandle mechanics

@@ -129,6 +129,13 @@ final class SchedulerGroup {
         }
     }
 
+    /** Appends the live fibers spawned from outside the group (introspection). */
+    void copyForeignSpawns(List<Task> out) {
+        synchronized (foreignSpawns) {
+            foreignSpawns.copyLiveTo(out);
+        }
+    }
+
     /** Cancels every live fiber of the group (each carrier sweeps its own registry). */
     void cancelAllFibers() {
         cancelling = true;

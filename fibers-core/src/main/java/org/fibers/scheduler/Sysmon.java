@@ -71,6 +71,7 @@ final class Sysmon implements Runnable {
      * replacement of it would take minutes, leaving every tick interpreted until then.
      */
     private void tick() {
+        CoarseClock.tick();
         Scheduler[] members = group.members;
         for (int i = 0; i < members.length; i++) {
             Scheduler s = members[i];

@@ -2,6 +2,7 @@ package org.fibers.timers;
 
 import java.time.Duration;
 import java.util.Objects;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.operations.BaseOperation;
 import org.fibers.operations.OpState;
 import org.fibers.operations.Operation;
@@ -119,6 +120,11 @@ public final class Timers {
         public String toString() {
             return "timerOperation(" + expiry + ")";
         }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            return WaitDescription.timer("timer", expiry);
+        }
     }
 
     /** Ready once {@code nanos} have elapsed since the perform blocked. */
@@ -142,6 +148,13 @@ public final class Timers {
         @Override
         public String toString() {
             return "sleepOperation(" + nanos + "ns)";
+        }
+
+        @Override
+        public WaitDescription describeWait(long blockedSinceNanos) {
+            // the deadline was taken just before the park: since + nanos is within microseconds
+            return blockedSinceNanos == 0 ? WaitDescription.of("timer", "sleep " + nanos + " ns")
+                    : WaitDescription.timer("timer", blockedSinceNanos + nanos);
         }
     }
 }

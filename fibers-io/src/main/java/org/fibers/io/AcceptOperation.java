@@ -2,6 +2,7 @@ package org.fibers.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.Waiter;
 import org.fibers.operations.BaseOperation;
@@ -32,6 +33,11 @@ final class AcceptOperation extends BaseOperation<Object> {
 
     private AcceptOperation(FiberServerSocket server) {
         this.server = server;
+    }
+
+    @Override
+    public WaitDescription describeWait(long blockedSinceNanos) {
+        return WaitDescription.of("fd-accept", "fd " + server.fd());
     }
 
     static Operation<FiberSocket> of(FiberServerSocket server) {

@@ -1,6 +1,7 @@
 package org.fibers.io;
 
 import java.io.UncheckedIOException;
+import org.fibers.introspect.WaitDescription;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.Waiter;
 import org.fibers.operations.BaseOperation;
@@ -45,6 +46,11 @@ final class ReadinessOperation extends BaseOperation<Object> {
             throw new UncheckedIOException("port closed", IoErrors.closedWhileWaiting());
         }
         return null;
+    }
+
+    @Override
+    public WaitDescription describeWait(long blockedSinceNanos) {
+        return WaitDescription.of(direction == PolledFd.READ ? "fd-readable" : "fd-writable", "fd " + port.fd());
     }
 
     @Override

@@ -33,6 +33,14 @@ public interface Poller extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many fds this poller watches now, for introspection; any thread, a racy read is
+     * fine. The default poller watches none.
+     */
+    default int watchedFds() {
+        return 0;
+    }
+
     /** Makes a current or the next {@link #pollBlocking} return promptly. Any thread. */
     void wakeup();
 

@@ -157,6 +157,11 @@ public final class EpollPoller implements Poller {
         return registeredCount() > 0;
     }
 
+    @Override
+    public int watchedFds() {
+        return registered;
+    }
+
     /** Number of fds registered now. */
     public int registeredCount() {
         return registered;

@@ -2,12 +2,14 @@ package org.fibers.io.poll;
 
 import java.util.concurrent.locks.LockSupport;
 import org.fibers.FiberCancelledException;
+import org.fibers.introspect.DescribesWait;
+import org.fibers.introspect.WaitDescription;
 
 /**
  * A waiter that parks the thread that links it: a fiber is suspended, a platform thread blocks.
  * Sockets keep one per direction and reuse it for every wait.
  */
-public final class ThreadWaiter extends Waiter {
+public final class ThreadWaiter extends Waiter implements DescribesWait {
     /*
      * Implementation notes. The owner links the waiter (PolledFd.await) and polls its volatile
      * state in a park loop; whoever fires it sets the state under the fd's lock and unparks the
@@ -45,6 +47,14 @@ public final class ThreadWaiter extends Waiter {
     @Override
     protected void fired(int outcome) {
         LockSupport.unpark(thread);
+    }
+
+    /** The fd and direction a fiber parked on this waiter waits for (introspection; racy). */
+    @Override
+    public WaitDescription describeWait() {
+        PolledFd fd = owner;
+        return WaitDescription.of(direction == PolledFd.READ ? "fd-readable" : "fd-writable",
+                fd == null ? "" : fd.toString());
     }
 
     /**

@@ -1,0 +1,25 @@
+package org.fibers.introspect;
+
+/**
+ * The group MBean, {@code org.fibers:type=Fibers}: the fiber table and the dumps, for jconsole,
+ * JMC or any JMX client. Registered by {@link FibersJmx#register()}.
+ */
+public interface FibersMXBean {
+    /** Names of every live scheduler. */
+    String[] getSchedulerNames();
+
+    /** Fibers not yet ended. */
+    int getFiberCount();
+
+    /** One line per live fiber: name, state, scheduler, age and wait (see {@link Dump#fiberLine}). */
+    String[] getFiberTable();
+
+    /** {@link Introspection#dumpText()}. */
+    String dumpText();
+
+    /** {@link Introspection#dumpJson()}. */
+    String dumpJson();
+
+    /** Registers an MBean for every scheduler made since the last call, drops those of closed ones. */
+    void refreshSchedulers();
+}

@@ -3,6 +3,7 @@ package org.fibers.examples.memcached;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import org.fibers.FiberCancelledException;
 import org.fibers.io.FiberSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -72,6 +73,8 @@ final class Connection {
             }
         } catch (IOException e) {
             LOG.debug("connection from {} ended: {}", socket.remoteAddress(), e.toString());
+        } catch (FiberCancelledException e) {
+            LOG.debug("connection from {} closed: the server is shutting down", socket.remoteAddress());
         } catch (RuntimeException | Error e) {
             LOG.error("connection from {} failed; closing it", socket.remoteAddress(), e);
         } finally {

@@ -36,7 +36,7 @@ final class CacheOps {
     record Stored(Outcome outcome, long cas) {
     }
 
-    /** incr/decr: the new value, or that the item is missing or not a number. */
+    /** incr/decr: the new value, or that the item is missing or not a number; cas -1 when a compare failed. */
     record Counter(boolean found, boolean numeric, long value, long cas) {
     }
 
@@ -191,16 +191,33 @@ final class CacheOps {
         return hit;
     }
 
+    /** incr/decr as the text protocol has it. */
+    Counter incrDecr(Key key, boolean incr, long delta) {
+        return arithmetic(key, incr, delta, 0, -1, 0, -1);
+    }
+
     /**
      * incr (wraps at 2^64) or decr (stops at 0) by the unsigned {@code delta}. A shorter result
-     * is padded with spaces to the old length, as memcached's in-place update leaves it.
+     * is padded with spaces to the old length, as memcached's in-place update leaves it. With
+     * {@code compareCas} non-zero only an item with that unique is changed ({@code exists} false
+     * otherwise, {@code found} true); a missing key is created holding {@code initial} when
+     * {@code vivifyDeadline} is not -1 (meta's N and J); {@code newDeadline} not -1 sets the expiry.
      */
-    Counter incrDecr(Key key, boolean incr, long delta) {
+    Counter arithmetic(Key key, boolean incr, long delta, long compareCas, long vivifyDeadline, long initial,
+            long newDeadline) {
         long now = System.currentTimeMillis();
         Counter c = store.locked(key, s -> {
             Item cur = s.find(key, now);
             if (cur == null) {
-                return new Counter(false, false, 0, 0);
+                if (vivifyDeadline == -1) {
+                    return new Counter(false, false, 0, 0);
+                }
+                Item created = new Item(key, digits(initial), 0, vivifyDeadline, now, store.nextCas());
+                s.put(created);
+                return new Counter(true, true, initial, created.cas);
+            }
+            if (compareCas != 0 && cur.cas != compareCas) {
+                return new Counter(true, true, 0, -1);
             }
             boolean[] valid = new boolean[1];
             long v = Numbers.storedCounter(cur.value, valid);
@@ -208,14 +225,15 @@ final class CacheOps {
                 return new Counter(true, false, 0, 0);
             }
             long r = incr ? v + delta : (Long.compareUnsigned(v, delta) < 0 ? 0 : v - delta);
-            byte[] digits = Long.toUnsignedString(r).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-            byte[] value = digits;
-            if (digits.length < cur.value.length) {
-                value = new byte[cur.value.length];
-                java.util.Arrays.fill(value, (byte) ' ');
-                System.arraycopy(digits, 0, value, 0, digits.length);
+            byte[] value = digits(r);
+            if (value.length < cur.value.length) {
+                byte[] padded = new byte[cur.value.length];
+                java.util.Arrays.fill(padded, (byte) ' ');
+                System.arraycopy(value, 0, padded, 0, value.length);
+                value = padded;
             }
-            Item next = new Item(key, value, cur.flags, cur.expiresAtMillis, now, store.nextCas());
+            long deadline = newDeadline == -1 ? cur.expiresAtMillis : newDeadline;
+            Item next = new Item(key, value, cur.flags, deadline, now, store.nextCas());
             next.fetched = cur.fetched;
             s.put(next);
             return new Counter(true, true, r, next.cas);
@@ -226,6 +244,10 @@ final class CacheOps {
             (c.found() ? stats.decrHits : stats.decrMisses).increment();
         }
         return c;
+    }
+
+    private static byte[] digits(long unsigned) {
+        return Long.toUnsignedString(unsigned).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
     }
 
     /** flush_all [delay]. */

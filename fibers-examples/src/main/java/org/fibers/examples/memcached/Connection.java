@@ -32,6 +32,7 @@ final class Connection {
     final FiberSocket socket;
     final MemcachedServer server;
     private final TextCommands text;
+    private final MetaCommands meta;
 
     /** Input bytes [pos, lim) not consumed yet. */
     private byte[] in = new byte[BUFFER];
@@ -48,6 +49,7 @@ final class Connection {
         this.socket = socket;
         this.server = server;
         this.text = new TextCommands(this);
+        this.meta = new MetaCommands(this);
     }
 
     /** The connection loop: reads commands and answers them until the client leaves or must go. */
@@ -65,7 +67,7 @@ final class Connection {
                 int end = nl > start && in[nl - 1] == '\r' ? nl - 1 : nl;
                 pos = nl + 1;
                 scanned = pos;
-                boolean keepGoing = text.execute(in, start, end);
+                boolean keepGoing = isMeta(start, end) ? meta.execute(in, start, end) : text.execute(in, start, end);
                 if (!keepGoing) {
                     flush();
                     return;
@@ -81,6 +83,11 @@ final class Connection {
             socket.close();
             countBytes();
         }
+    }
+
+    /** Meta commands are two letters starting with 'm'. */
+    private boolean isMeta(int start, int end) {
+        return end - start >= 2 && in[start] == 'm' && (end - start == 2 || in[start + 2] == ' ');
     }
 
     private int findNewline() {

@@ -1,9 +1,9 @@
 /**
- * A memcached server on fiber sockets: memcached 1.6's text protocol, byte for byte (errors
- * included), with its limits ({@code -m} memory held by LRU eviction, {@code -I} item size,
+ * A memcached server on fiber sockets: memcached 1.6's text and meta protocols, byte for byte
+ * as 1.6.18 answers (errors included), with its limits ({@code -m} memory held by LRU eviction, {@code -I} item size,
  * {@code -c} connections) and expiry rules. One fiber per connection, spread over the peer
  * schedulers; the connection loop ({@link org.fibers.examples.memcached.Connection}) frames
- * lines and data blocks, {@code TextCommands} parses and answers, {@code CacheOps} holds the
+ * lines and data blocks, {@code TextCommands} and {@code MetaCommands} parse and answer, {@code CacheOps} holds the
  * commands' atomic semantics, and {@code Store} the items.
  *
  * <p>The store: 64 stripes, each a {@link java.util.LinkedHashMap} in access order (an exact LRU

@@ -91,6 +91,31 @@ class SameBytesAsMemcachedTest {
             "set a 0 0 1\r\nq\r\nappend a 0 0 2097152\r\n" + "z".repeat(2097152) + "\r\nget a\r\n",
             "set a 0 0 1 \r\nx\r\nget a \r\nget  a\r\n");
 
+    static final List<String> META_CASES = List.of(
+            "mn\r\nmg\r\nme\r\nms a\r\n",
+            "mg a\r\nmg a v\r\nmg a q\r\nmg zz q v\r\nmg zz v\r\nmg zz k O5 v\r\nmn\r\n",
+            "ms a 2\r\nhi\r\nmg a v f s k\r\n",
+            "ms a 2 F5 T0\r\nhi\r\nmg a v f s k O123\r\nmg a s v t\r\n",
+            "ms a 2 T100\r\nhi\r\nmg a t\r\nmg a T0 t\r\nmg a t\r\n",
+            "ms a 2 q\r\nhi\r\nmn\r\n",
+            "ms a 2\r\nhi\r\nms a 2 MA\r\nxy\r\nms a 2 MP\r\nxy\r\nmg a v\r\nms zz 2 MR\r\nxy\r\nms zz 2 ME\r\nxy\r\n"
+                    + "ms zz 2 ME\r\nxy\r\nms zz 2 Ms\r\nxy\r\nms x 1 MX\r\nx\r\n",
+            "ms a 2 Z\r\nhi\r\nmg a Z\r\nms a abc\r\nhi\r\nms a 2\r\nhiX\r\nms a S2\r\nhi\r\n",
+            "ms a 3 E777\r\nabc\r\nmg a v v\r\nmg a Oabcdefghijklmnopqrstuvwxyzabcdefghijk\r\nmg a b\r\n",
+            "md zz\r\nmd zz q\r\nms a 1\r\nx\r\nmd a q\r\nmg a\r\nms d 1 T0 F3 k O9\r\nx\r\nmd d q\r\nmd d\r\nmd d O7 k\r\nmn\r\n",
+            "ma zz\r\nma zz N0 J10\r\nma zz\r\nma zz v\r\nma zz MD D20 v\r\nma zz M- D1 v\r\nma zz MI D5 v t\r\nmg zz v\r\n",
+            "ms s 1\r\nx\r\nma s\r\nma s q\r\nma zz D-1\r\nma zz Dabc\r\nma zz q\r\nmn\r\n",
+            "ms n 1\r\n5\r\nma n v t N0 O1 k\r\nma n MD D9 q\r\nmn\r\nmg n v\r\n",
+            "mg " + K251 + " v\r\nms YWJj 1 b\r\nx\r\nmg abc v\r\nmg YWJj b k v\r\nmg !!! b\r\n",
+            "ms a 1\r\nx\r\nmd a I T30\r\nmg a v\r\nmg a v\r\nms a 1\r\ny\r\nmg a v\r\n",
+            "mg nv N30 v t\r\nmg nv v t\r\nmg nv\r\nms nv 1\r\nz\r\nmg nv v\r\n",
+            "ms a 1 C999\r\nx\r\nms a 1 I\r\nx\r\nmg a O\r\nme zz\r\n");
+
+    @Test
+    void metaProtocolRepliesAreTheSameBytes() throws Exception {
+        assertSameReplies(META_CASES);
+    }
+
     @Test
     void textProtocolRepliesAreTheSameBytes() throws Exception {
         assertSameReplies(TEXT_CASES);

@@ -1,6 +1,8 @@
 package org.fibers.examples;
 
 import java.util.Arrays;
+import org.fibers.examples.memcached.GuileClient;
+import org.fibers.examples.memcached.MemcachedServer;
 import org.fibers.examples.ping.PingClient;
 import org.fibers.examples.ping.PingDemo;
 import org.fibers.examples.ping.PingServer;
@@ -24,6 +26,8 @@ public final class Main {
             case "ping-demo" -> PingDemo.main(rest);
             case "ping-server" -> PingServer.main(rest);
             case "ping-client" -> PingClient.main(rest);
+            case "memcached-server" -> MemcachedServer.main(rest);
+            case "memcached-client" -> GuileClient.main(rest);
             default -> {
                 System.err.println("unknown example: " + args[0]);
                 usage();
@@ -39,6 +43,10 @@ public final class Main {
                   ping-server [port [host]] [--max-line N] [--idle-timeout S] [--parallelism N]
                                                   echo server, default 127.0.0.1:11211 (Guile's ping example)
                   ping-client N M [host [port]]   N connections x M 'test-<n>' lines, every echo checked
+                  memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N]
+                                                  a memcached 1.6 (text and meta protocols), default 127.0.0.1:11211
+                  memcached-client N M [host:port ...]
+                                                  N connections x M set/get pairs, every value checked (Guile's client)
                   demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers""");
     }
 }

@@ -62,6 +62,8 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
     /** Children not yet ended; the owner waits for zero. */
     private final AtomicInteger running = new AtomicInteger();
     private final TimerHandle deadlineTimer;
+    /** The scope's timeout, for the FiberTimeoutException's message; null without a deadline. */
+    private final Duration timeout;
     /** The first successful value (FIRST_SUCCESS), wrapped so null is a value. */
     private volatile Object[] winner;
     /** false --policy fires, deadline, close or cancelled join--> true: the rest are cancelled. */
@@ -73,6 +75,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         this.policy = Objects.requireNonNull(policy, "policy");
         this.scheduler = scheduler;
         this.owner = Thread.currentThread();
+        this.timeout = timeout;
         if (timeout != null) {
             long deadline = System.nanoTime() + timeout.toNanos();
             this.deadlineTimer = Scheduler.timerScheduler().scheduleAt(deadline, this::expire);
@@ -226,7 +229,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
             deadlineTimer.cancel();
         }
         if (timedOut) {
-            throw new FiberTimeoutException("scope deadline passed");
+            throw new FiberTimeoutException("scope", timeout);
         }
         if (policy == Policy.ALL_SUCCEED) {
             throwFirstFailure();

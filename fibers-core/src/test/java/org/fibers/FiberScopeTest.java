@@ -188,7 +188,7 @@ class FiberScopeTest {
         inFibers(() -> {
             assertEquals(7, FiberScope.withTimeout(Duration.ofSeconds(10), () -> 7));
             AtomicInteger innerCancelled = new AtomicInteger();
-            assertThrows(FiberTimeoutException.class, () -> FiberScope.withTimeout(Duration.ofMillis(30), () -> {
+            FiberTimeoutException timeout = assertThrows(FiberTimeoutException.class, () -> FiberScope.withTimeout(Duration.ofMillis(30), () -> {
                 // a nested scope inside the block is cancelled too
                 try (FiberScope inner = FiberScope.awaitAll()) {
                     inner.spawn(() -> {
@@ -204,6 +204,10 @@ class FiberScopeTest {
                 return 0;
             }));
             assertEquals(1, innerCancelled.get());
+            assertEquals(Duration.ofMillis(30), timeout.timeout());
+            assertEquals("scope timed out after 30 ms", timeout.getMessage());
+            assertEquals("scope timed out after 2.5 s",
+                    new FiberTimeoutException("scope", Duration.ofMillis(2500)).getMessage());
             return null;
         });
     }

@@ -6,6 +6,7 @@ import java.net.BindException;
 import java.net.SocketException;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
+import org.fibers.FiberCancelledException;
 
 /** Linux errno values Netty does not name, and translation of Netty's native errors to JDK types. */
 final class IoErrors {
@@ -51,13 +52,37 @@ final class IoErrors {
         return t;
     }
 
-    /** The port was closed before the call. */
+    /**
+     * The port was closed before the call.
+     *
+     * @throws FiberCancelledException instead, if the caller is cancelled (see {@link #cancellationWins})
+     */
     static ClosedChannelException closed() {
+        cancellationWins();
         return new ClosedChannelException();
     }
 
-    /** The port was closed by another fiber or thread while this one waited on it. */
+    /**
+     * The port was closed by another fiber or thread while this one waited on it.
+     *
+     * @throws FiberCancelledException instead, if the caller is cancelled (see {@link #cancellationWins})
+     */
     static AsynchronousCloseException closedWhileWaiting() {
+        cancellationWins();
         return new AsynchronousCloseException();
+    }
+
+    /**
+     * One exception for one cause: a fiber that was cancelled and whose port was then closed
+     * (the usual shutdown: cancel the acceptor, close the server) learns of the cancellation,
+     * whichever of the two it observed first. Without this the same shutdown ended the call
+     * with FiberCancelledException or with a ClosedChannelException/AsynchronousCloseException
+     * depending on when the fiber ran. The interrupt status stays set, as for every
+     * FiberCancelledException.
+     */
+    private static void cancellationWins() {
+        if (Thread.currentThread().isInterrupted()) {
+            throw new FiberCancelledException("cancelled (the port was closed as well)");
+        }
     }
 }

@@ -157,6 +157,33 @@ class SocketBehaviourTest {
     }
 
     @Test
+    @Timeout(60)
+    void cancellingAnAcceptorThenClosingItsServerAlwaysEndsItWithFiberCancelled() {
+        // The usual shutdown. Whether the acceptor runs before the close, after it, or never
+        // reached accept at all, its join reports the cancellation, never a closed-channel error.
+        Fibers.run(TWO_CARRIERS, () -> {
+            for (int round = 0; round < 300; round++) {
+                FiberServerSocket server = FiberServerSocket.bind("127.0.0.1", 0);
+                Fiber<FiberSocket> acceptor = Fibers.spawn(
+                        (java.util.concurrent.Callable<FiberSocket>) server::accept);
+                switch (round % 3) {
+                    case 0 -> await().atMost(Duration.ofSeconds(5))
+                            .until(() -> server.polledFd().waiterCount(PolledFd.READ) == 1);
+                    case 1 -> Fibers.yieldNow();
+                    default -> { } // cancel before the acceptor may have started
+                }
+                acceptor.cancel();
+                server.close();
+                int r = round;
+                FiberCancelledException e = assertThrows(FiberCancelledException.class, acceptor::join,
+                        () -> "round " + r);
+                assertTrue(acceptor.isCancelled(), e.toString());
+            }
+            return null;
+        });
+    }
+
+    @Test
     void readTimeoutFailsAnIdleReadAndLeavesTheSocketUsable() {
         Fibers.run(TWO_CARRIERS, () -> {
             try (EchoServer server = EchoServer.start(); FiberSocket s = FiberSocket.connect(server.address())) {

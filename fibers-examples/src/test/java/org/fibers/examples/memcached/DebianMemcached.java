@@ -12,7 +12,9 @@ import java.util.List;
 
 /**
  * The C memcached (Debian's package) started on 127.0.0.1 and a free port, stopped by its pid.
- * Tests that need it or its tools skip, saying why, when the binaries are absent.
+ * Tests that need it or its tools skip, saying why, when the binaries are absent; with the
+ * environment variable {@code FIBERS_REQUIRE_PEERS} set (as {@code .ci/run} and the GitHub
+ * workflow set it) they fail instead, so a CI run cannot pass by skipping them.
  */
 final class DebianMemcached implements AutoCloseable {
     static final Path BINARY = Path.of("/usr/bin/memcached");
@@ -25,8 +27,12 @@ final class DebianMemcached implements AutoCloseable {
         this.port = port;
     }
 
-    /** Skips the calling test unless {@code tool} (a path) is installed. */
+    /** Skips (or with FIBERS_REQUIRE_PEERS fails) the calling test unless {@code tool} (a path) is installed. */
     static void assumeInstalled(Path tool) {
+        if (System.getenv("FIBERS_REQUIRE_PEERS") != null && !Files.isExecutable(tool)) {
+            throw new AssertionError(tool + " is not installed, and FIBERS_REQUIRE_PEERS is set"
+                    + " (apt-get install -y memcached libmemcached-tools)");
+        }
         assumeTrue(Files.isExecutable(tool), tool + " is not installed (apt-get install -y memcached libmemcached-tools)");
     }
 

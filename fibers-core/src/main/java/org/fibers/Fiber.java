@@ -316,18 +316,6 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return o == NULL_RESULT ? null : (T) o;
     }
 
-    /** The raw outcome for Fibers.run: the value, or the exception rethrown as it is when unchecked. */
-    T resultForRun() throws Exception {
-        Object o = outcome;
-        if (o instanceof Failure f) {
-            if (f.cause instanceof Exception e) {
-                throw e;
-            }
-            throw (Error) f.cause;
-        }
-        return result();
-    }
-
     private void awaitOutcome() {
         Thread me = Thread.currentThread();
         Scheduler.preemptionPoint();

@@ -32,8 +32,16 @@ public final class Fibers {
      * Guile's {@code run-fibers}: runs {@code init} as a fiber on a new scheduler (or the one in
      * the options) whose loop runs on the calling thread, with its peers on new threads, and
      * returns init's value once it returns (and, with {@code drain}, once no fiber, task or
-     * timer is left). An exception from init propagates: unchecked ones as they are, checked
-     * ones wrapped in {@link FiberFailedException}.
+     * timer is left).
+     *
+     * <p>Failures follow the one rule of {@link Fiber#join()} and {@link FiberScope#join()}:
+     * an exception or error thrown by init reaches the caller as {@link FiberFailedException}
+     * whose cause is that throwable (so a child's failure that init let escape from its own
+     * {@code join} arrives as init's failure, its cause chain intact), and a cancelled init as
+     * {@link FiberCancelledException}.
+     *
+     * @throws FiberFailedException init threw (the cause)
+     * @throws FiberCancelledException init was cancelled
      *
      * <p>{@code run} is a scope for the fibers of its scheduler group: without drain, the
      * fibers still alive when init returns are cancelled (a suspended one wakes with
@@ -65,13 +73,7 @@ public final class Fibers {
             if (!root.isDone()) {
                 throw new IllegalStateException(main + " was closed before init returned");
             }
-            try {
-                return root.resultForRun();
-            } catch (RuntimeException | Error e) {
-                throw e;
-            } catch (Exception e) {
-                throw new FiberFailedException("init failed: " + e, e);
-            }
+            return root.join(); // the one failure rule: FiberFailedException with the cause, as join
         } finally {
             if (owned) {
                 main.close();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
+import java.util.concurrent.Callable;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -36,12 +37,36 @@ class FibersRunTest {
     }
 
     @Test
-    void uncheckedExceptionOfInitPropagatesAsItIs() {
-        IllegalArgumentException thrown = assertThrows(IllegalArgumentException.class,
+    void anUncheckedExceptionOfInitIsWrappedAsJoinWrapsIt() {
+        FiberFailedException thrown = assertThrows(FiberFailedException.class,
                 () -> Fibers.run(() -> {
                     throw new IllegalArgumentException("boom");
                 }));
-        assertEquals("boom", thrown.getMessage());
+        assertInstanceOf(IllegalArgumentException.class, thrown.getCause());
+        assertEquals("boom", thrown.getCause().getMessage());
+    }
+
+    @Test
+    void aChildsFailureReachesTheCallerOfJoinScopeJoinAndRunAlike() {
+        IllegalStateException boom = new IllegalStateException("child failed");
+        FiberFailedException viaJoin = Fibers.run(() -> assertThrows(FiberFailedException.class,
+                Fibers.spawn((Callable<Void>) () -> {
+                    throw boom;
+                })::join));
+        FiberFailedException viaScope = Fibers.run(() -> {
+            try (FiberScope scope = FiberScope.allSucceed()) {
+                scope.spawn((Runnable) () -> {
+                    throw boom;
+                });
+                return assertThrows(FiberFailedException.class, scope::join);
+            }
+        });
+        FiberFailedException viaRun = assertThrows(FiberFailedException.class, () -> Fibers.run(() -> {
+            throw boom;
+        }));
+        assertSame(boom, viaJoin.getCause());
+        assertSame(boom, viaScope.getCause());
+        assertSame(boom, viaRun.getCause());
     }
 
     @Test

@@ -6,6 +6,8 @@ import org.fibers.examples.memcached.MemcachedServer;
 import org.fibers.examples.ping.PingClient;
 import org.fibers.examples.ping.PingDemo;
 import org.fibers.examples.ping.PingServer;
+import org.fibers.examples.web.WebConcurrent;
+import org.fibers.examples.web.WebHello;
 
 /**
  * One entry point for the bundled examples: {@code Main <example> [args...]}.
@@ -28,6 +30,8 @@ public final class Main {
             case "ping-client" -> PingClient.main(rest);
             case "memcached-server" -> MemcachedServer.main(rest);
             case "memcached-client" -> GuileClient.main(rest);
+            case "web-hello" -> WebHello.main(rest);
+            case "web-concurrent" -> WebConcurrent.main(rest);
             default -> {
                 System.err.println("unknown example: " + args[0]);
                 usage();
@@ -47,6 +51,11 @@ public final class Main {
                                                   a memcached 1.6 (text and meta protocols), default 127.0.0.1:11211
                   memcached-client N M [host:port ...]
                                                   N connections x M set/get pairs, every value checked (Guile's client)
+                  web-hello [port [host]]         Guile's Hello, World! web server, default 127.0.0.1:8080
+                  web-concurrent [--requests N] [--delay-ms MS]
+                                                  N requests at once to a handler waiting on slow backend work; checked and timed
+                  web-concurrent --serve [port [host]]
+                                                  that server on 127.0.0.1:8080 (GET /work?ms=250)
                   demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers""");
     }
 }

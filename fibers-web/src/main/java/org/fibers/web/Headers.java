@@ -135,9 +135,12 @@ public final class Headers {
         size = 0;
     }
 
-    /** True if {@code c} may appear in a token (RFC 9110 tchar). */
+    /**
+     * True if {@code c} may appear in a token (RFC 9110 tchar). Takes a char or a signed byte
+     * as it is: a byte of 0x80 or more arrives negative and is no tchar.
+     */
     public static boolean isTokenChar(int c) {
-        return c < 128 && TCHAR[c];
+        return (c & ~0x7f) == 0 && TCHAR[c];
     }
 
     private static final boolean[] TCHAR = new boolean[128];

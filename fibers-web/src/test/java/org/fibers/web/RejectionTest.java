@@ -52,6 +52,8 @@ class RejectionTest {
         "body over limit|POST / HTTP/1.1\\r\\nHost: a\\r\\nContent-Length: 11\\r\\n\\r\\n01234567890|413",
         "chunked over limit|POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nb\\r\\n01234567890\\r\\n0\\r\\n\\r\\n|413",
         "bad chunk size|POST / HTTP/1.1\\r\\nHost: a\\r\\nTransfer-Encoding: chunked\\r\\n\\r\\nzz\\r\\n|400",
+        "byte 0x80 in the method (fuzz find)|G\\u0080T / HTTP/1.1\\r\\nHost: a\\r\\n\\r\\n|400",
+        "byte 0xff in a name (fuzz find)|GET / HTTP/1.1\\r\\nHost: a\\r\\nX\\u00ffY: z\\r\\n\\r\\n|400",
         "unknown expectation|GET / HTTP/1.1\\r\\nHost: a\\r\\nExpect: magic\\r\\n\\r\\n|417",
     })
     void refused(String name, String request, int status) throws Exception {

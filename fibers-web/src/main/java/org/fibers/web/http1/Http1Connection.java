@@ -69,6 +69,9 @@ final class Http1Connection implements Runnable {
         } catch (IOException e) {
             // the client went away, timed out, or the server closed the socket: no stack trace
             LOG.debug("connection from {} ended: {}", socket.remoteAddress(), e.toString());
+        } catch (RuntimeException | Error e) {
+            // a bug of ours (handler failures are caught in runHandler): said loudly, never kept in the scope
+            LOG.error("connection from {} failed", socket.remoteAddress(), e);
         } finally {
             socket.close();
             server.connectionEnded(this);

@@ -54,6 +54,8 @@ public final class Http1Server implements AutoCloseable {
     private Scheduler scheduler;
     private boolean ownScheduler;
     private Fiber<Void> acceptor;
+    /** The grace period of the close under way: the configured one, or the one given to {@link #close(Duration)}. */
+    private volatile Duration grace;
     /**
      * <pre>  0 (new) --start--> 1 (running) --close--> 2 (closed)</pre>
      */
@@ -63,6 +65,24 @@ public final class Http1Server implements AutoCloseable {
     public Http1Server(ServerConfig config, ExchangeHandler handler) {
         this.config = java.util.Objects.requireNonNull(config, "config");
         this.handler = java.util.Objects.requireNonNull(handler, "handler");
+        this.grace = config.gracePeriod();
+    }
+
+    /**
+     * Binds the listening socket without accepting yet (connections wait in the backlog until
+     * {@link #start()}); {@link #start()} binds by itself when this was not called. Idempotent.
+     *
+     * @throws IOException if the address cannot be bound
+     * @throws IllegalStateException after close
+     */
+    public synchronized Http1Server bind() throws IOException {
+        if (state.get() == 2) {
+            throw new IllegalStateException("server closed");
+        }
+        if (listener == null) {
+            listener = FiberServerSocket.bind(config.address(), config.backlog());
+        }
+        return this;
     }
 
     /**
@@ -77,7 +97,14 @@ public final class Http1Server implements AutoCloseable {
         if (!state.compareAndSet(0, 1)) {
             throw new IllegalStateException("server already started or closed");
         }
-        listener = FiberServerSocket.bind(config.address(), config.backlog());
+        if (listener == null) {
+            try {
+                listener = FiberServerSocket.bind(config.address(), config.backlog());
+            } catch (IOException | RuntimeException e) {
+                state.set(0);
+                throw e;
+            }
+        }
         if (config.scheduler() != null) {
             scheduler = config.scheduler();
         } else {
@@ -145,13 +172,13 @@ public final class Http1Server implements AutoCloseable {
             c.stopIfIdle();
         }
         if (live.get() > 0) {
-            Duration grace = config.gracePeriod();
+            Duration grace = this.grace;
             Operation.choice(allEnded.waitOperation().wrap(v -> true),
                     Timers.sleepOperation(grace).wrap(v -> false)).perform();
         }
         if (live.get() > 0) {
             LOG.info("closing {}: {} connections still busy after the {} grace period are cancelled",
-                    listener.localAddress(), live.get(), config.gracePeriod());
+                    listener.localAddress(), live.get(), grace);
         }
         for (FiberScope scope : scopes.values()) {
             scope.shutdown(); // cancel every scope's children first, then wait for each
@@ -179,7 +206,23 @@ public final class Http1Server implements AutoCloseable {
      */
     @Override
     public void close() {
-        int s = state.getAndSet(2);
+        close(config.gracePeriod());
+    }
+
+    /**
+     * {@link #close()} with another grace period than the configured one (the JDK's
+     * {@code HttpServer.stop(delay)}). A server bound but never started just closes its socket.
+     */
+    public void close(Duration gracePeriod) {
+        java.util.Objects.requireNonNull(gracePeriod, "gracePeriod");
+        this.grace = gracePeriod;
+        int s;
+        synchronized (this) {
+            s = state.getAndSet(2);
+            if (s == 0 && listener != null) {
+                listener.close(); // bound, never started
+            }
+        }
         if (s != 1) {
             return; // never started, or closed already
         }

@@ -57,8 +57,8 @@ public final class FiberSocket extends FiberPort {
         super(new PolledFd(socket));
         this.socket = socket;
         this.remote = remote;
-        this.in = new SocketReader(this, socket, pfd, DEFAULT_BUFFER_SIZE);
-        this.out = new SocketWriter(socket, pfd, DEFAULT_BUFFER_SIZE);
+        this.in = new SocketReader(this, socket, pfd);
+        this.out = new SocketWriter(this, socket, pfd);
     }
 
     /** Wraps a descriptor returned by accept(2), with TCP_NODELAY on. */
@@ -274,6 +274,8 @@ public final class FiberSocket extends FiberPort {
     public void close() {
         in.cancelTimer();
         super.close();
+        in.close();
+        out.close();
     }
 
     // ------------------------------------------------------------------ options
@@ -366,6 +368,11 @@ public final class FiberSocket extends FiberPort {
 
     int writeWaits() {
         return out.waits();
+    }
+
+    /** Buffers this socket holds now: 0, 1 or 2 (racy snapshot; for tests and introspection). */
+    int heldBuffers() {
+        return (in.holdsBuffer() ? 1 : 0) + (out.holdsBuffer() ? 1 : 0);
     }
 
     String describePeer() {

@@ -370,6 +370,14 @@ public final class FiberSocket extends FiberPort {
         return out.waits();
     }
 
+    /**
+     * Native memory held by the read and write buffers of all sockets in this JVM now, in bytes:
+     * those borrowed by sockets with bytes in them, plus the few the pool keeps for reuse.
+     */
+    public static long nativeBufferBytes() {
+        return BufferPool.liveBytes();
+    }
+
     /** Buffers this socket holds now: 0, 1 or 2 (racy snapshot; for tests and introspection). */
     int heldBuffers() {
         return (in.holdsBuffer() ? 1 : 0) + (out.holdsBuffer() ? 1 : 0);

@@ -23,7 +23,8 @@ final class SocketWriter {
      */
     private final Socket socket;
     private final PolledFd pfd;
-    private final ThreadWaiter waiter = new ThreadWaiter();
+    /** Made by the first flush that has to wait (most connections never fill a send buffer). */
+    private ThreadWaiter waiter;
     private final FiberSocket owner;
 
     /**
@@ -140,6 +141,9 @@ final class SocketWriter {
             pos += writeOnce(pos, lim);
             if (pos < lim) {
                 waits++;
+                if (waiter == null) {
+                    waiter = new ThreadWaiter();
+                }
                 if (pfd.await(waiter, PolledFd.WRITE, seq, false, 0) == Waiter.CLOSED) {
                     throw IoErrors.closedWhileWaiting();
                 }

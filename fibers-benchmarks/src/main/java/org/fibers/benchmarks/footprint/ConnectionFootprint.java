@@ -17,7 +17,9 @@ import org.fibers.benchmarks.io.NettyPingServer;
  * behind. For each count C and each server (our ping server, the JDK-socket virtual-thread server
  * and the Netty epoll echo server of PingComparison), a fresh server JVM is started, a client JVM
  * ({@link FootprintClient}) opens C idle connections from several 127.0.0.x source addresses,
- * waits, sends one ping on every connection and checks every echo. The server's resident memory
+ * waits, sends one ping on every connection and checks every echo. Before that, 20,000
+ * connect/ping/close cycles warm each server up, so that its connection path runs compiled (a
+ * fiber parked in interpreted frames keeps a larger stack). The server's resident memory
  * (VmRSS), heap after a full GC and native I/O memory are read before and after (by
  * {@link FootprintServer}, inside the server JVM) and divided by C; with several counts, the
  * least-squares slope over C is the cost per connection. Then a churn of N connect/ping/close
@@ -103,7 +105,7 @@ public final class ConnectionFootprint {
     private static Row measure(String name, int count, int sources) throws Exception {
         try (ServerProcess server = ServerProcess.server(SERVERS.get(name))) {
             int port = server.port();
-            Thread.sleep(300);
+            warmUp(port, sources);
             ServerProcess.Stats before = server.stats(true);
             try (ServerProcess client = ServerProcess.client(List.of(FootprintClient.class.getName(), "open",
                     String.valueOf(port), String.valueOf(count), String.valueOf(sources)))) {
@@ -121,6 +123,18 @@ public final class ConnectionFootprint {
                 }
                 return new Row(name, count, open, Double.parseDouble(w.group(2)), before, after);
             }
+        }
+    }
+
+    /** Cycles of connect/ping/close, so that the JIT has compiled the server's connection path. */
+    private static final int WARM_UP_CYCLES = 20_000;
+
+    private static void warmUp(int port, int sources) throws Exception {
+        try (ServerProcess client = ServerProcess.client(List.of(FootprintClient.class.getName(), "churn",
+                String.valueOf(port), "0", String.valueOf(sources), String.valueOf(WARM_UP_CYCLES)))) {
+            client.expect(WARM);
+            client.send("go");
+            client.expect(CHURNED);
         }
     }
 

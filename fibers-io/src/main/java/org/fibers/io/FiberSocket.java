@@ -27,7 +27,7 @@ import org.fibers.scheduler.Scheduler;
  * buffers, no read timeout, lines of at most 64 KiB.
  *
  * <p>Buffers are held only while they work. The 8 KiB native read buffer is borrowed when a read
- * has to call recv(2) and given back as soon as it is empty and the read must wait; the write
+ * has to call recv(2) and given back as soon as a read leaves it empty; the write
  * buffer is borrowed by the first write and given back by the flush that empties it. So a
  * connection waiting for its next request holds no buffer at all (one only while a partial
  * message sits in it), and {@link #close()} gives back whatever it holds at once, discarding

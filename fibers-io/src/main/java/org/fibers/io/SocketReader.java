@@ -39,9 +39,10 @@ final class SocketReader {
      * timerArmed; the timer writes timerArmed = 0 then reads waitingSince; whoever sees the
      * other re-arms, and the CAS on timerArmed lets only one of them do it.
      *
-     * The buffer is borrowed from BufferPool when a read needs one and given back whenever it
-     * is empty and the read must wait, so a connection waiting for its next request holds
-     * none. close() may come from any thread while the reader works: the use word (below)
+     * The buffer is borrowed from BufferPool when a read needs recv(2) and given back whenever
+     * it is empty: when a read call leaves it empty, and before a read waits with nothing
+     * buffered (in the middle of readLine). So a connection holds a buffer only while received
+     * bytes sit in it. close() may come from any thread while the reader works: the use word (below)
      * decides who gives the buffer back, the closer (the reader was idle) or the reader on its
      * way out (it was inside a read), so a buffer is never freed while recv(2) fills it.
      */
@@ -114,6 +115,9 @@ final class SocketReader {
 
     /** Ends a read; if the socket was closed meanwhile, gives the buffer back. */
     private void leave() {
+        if (pos == lim) {
+            dropBuffer(); // every byte consumed: hold nothing until the next read needs recv(2)
+        }
         if (!USE.compareAndSet(this, ACTIVE, IDLE)) { // ACTIVE->CLOSED happened: the closer left it to us
             dropBuffer();
         }

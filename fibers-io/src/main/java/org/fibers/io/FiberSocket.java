@@ -392,6 +392,14 @@ public final class FiberSocket extends FiberPort {
         return BufferPool.liveBytes();
     }
 
+    /**
+     * The part of {@link #nativeBufferBytes()} that no socket holds: free buffers the pool keeps
+     * for reuse (at most 16 per stripe), in bytes.
+     */
+    public static long pooledBufferBytes() {
+        return BufferPool.kept() * BufferPool.SIZE;
+    }
+
     /** Buffers this socket holds now: 0, 1 or 2 (racy snapshot; for tests and introspection). */
     int heldBuffers() {
         return (in.holdsBuffer() ? 1 : 0) + (out.holdsBuffer() ? 1 : 0);

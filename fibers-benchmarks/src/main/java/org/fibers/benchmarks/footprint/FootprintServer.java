@@ -25,12 +25,13 @@ import org.fibers.io.FiberSocket;
  *
  * <pre>
  * FootprintServer MAIN-CLASS [ARGS...]
- *   stdin "stats gc"  -> full GC first, then  STATS rss=B heap=B jvmDirect=B fibersBuffers=B nettyDirect=B fds=N gcs=N
+ *   stdin "stats gc"  -> full GC first, then  STATS rss=B heap=B jvmDirect=B fibersBuffers=B fibersPooled=B nettyDirect=B fds=N gcs=N
  *   stdin "stats"     -> the same without the GC (heap is then simply the heap in use)
  * </pre>
  * rss is VmRSS from /proc/self/status; heap is the used heap (after the full GC if asked);
  * jvmDirect is the JVM's "direct" buffer pool; fibersBuffers the native memory of
- * {@link FiberSocket}'s buffer pool; nettyDirect what Netty's default allocator holds (0 unless
+ * {@link FiberSocket}'s buffers (held by sockets plus kept free by the pool), fibersPooled the
+ * part kept free; nettyDirect what Netty's default allocator holds (0 unless
  * Netty runs here); fds the open descriptors; gcs the collections so far.
  */
 public final class FootprintServer {
@@ -89,8 +90,9 @@ public final class FootprintServer {
         try (Stream<Path> s = Files.list(Path.of("/proc/self/fd"))) {
             fds = s.count() - 1; // the listing's own descriptor
         }
-        return String.format(Locale.ROOT, "STATS rss=%d heap=%d jvmDirect=%d fibersBuffers=%d nettyDirect=%d fds=%d gcs=%d",
-                rssBytes(), heap.getUsed(), direct, FiberSocket.nativeBufferBytes(), nettyDirect, fds, gcs);
+        return String.format(Locale.ROOT, "STATS rss=%d heap=%d jvmDirect=%d fibersBuffers=%d fibersPooled=%d nettyDirect=%d fds=%d gcs=%d",
+                rssBytes(), heap.getUsed(), direct, FiberSocket.nativeBufferBytes(), FiberSocket.pooledBufferBytes(), nettyDirect,
+                fds, gcs);
     }
 
     /** VmRSS of this process, in bytes. */

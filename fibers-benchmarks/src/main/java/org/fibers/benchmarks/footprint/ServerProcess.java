@@ -17,7 +17,7 @@ import org.fibers.benchmarks.core.ChildJvm;
 final class ServerProcess implements AutoCloseable {
     private static final Pattern PORT = Pattern.compile("(?:PORT |listening on \\S*:)(\\d+)");
     private static final Pattern STATS = Pattern.compile(
-            "STATS rss=(\\d+) heap=(\\d+) jvmDirect=(\\d+) fibersBuffers=(\\d+) nettyDirect=(\\d+) fds=(\\d+) gcs=(\\d+)");
+            "STATS rss=(\\d+) heap=(\\d+) jvmDirect=(\\d+) fibersBuffers=(\\d+) fibersPooled=(\\d+) nettyDirect=(\\d+) fds=(\\d+) gcs=(\\d+)");
 
     final Process process;
     private final BufferedReader out;
@@ -77,15 +77,18 @@ final class ServerProcess implements AutoCloseable {
     Stats stats(boolean fullGc) throws IOException {
         send(fullGc ? "stats gc" : "stats");
         Matcher m = expect(STATS);
-        long[] v = new long[7];
-        for (int i = 0; i < 7; i++) {
+        long[] v = new long[8];
+        for (int i = 0; i < 8; i++) {
             v[i] = Long.parseLong(m.group(i + 1));
         }
-        return new Stats(v[0], v[1], v[2] + v[3] + v[4], v[5], v[6]);
+        return new Stats(v[0], v[1], v[2] + v[3] + v[5], v[3] - v[4], v[4], v[6], v[7]);
     }
 
-    /** One STATS line: RSS, heap, native I/O memory (JVM direct + fibers' pool + Netty's), fds, GCs. */
-    record Stats(long rss, long heap, long direct, long fds, long gcs) {
+    /**
+     * One STATS line: RSS, heap, native I/O memory (JVM direct + fibers' buffers + Netty's), the
+     * part of fibers' buffers held by sockets and the part its pool keeps free, fds, GCs.
+     */
+    record Stats(long rss, long heap, long direct, long fibersHeld, long fibersPooled, long fds, long gcs) {
     }
 
     @Override

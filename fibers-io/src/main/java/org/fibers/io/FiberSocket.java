@@ -35,14 +35,14 @@ import org.fibers.scheduler.Scheduler;
  * explicitly, never by the GC's cleaners; a small striped pool keeps up to 16 free buffers per
  * stripe (2 x cores stripes, at least 4; {@code -Dfibers.io.pooledBuffers=N} per stripe) for
  * the next borrower. The choice was measured with PingComparison and ConnectionFootprint (see
- * the README, "Connections at scale"): the pool costs nothing measurable per round trip
- * (fibers/loom-floor CPU per round trip 0.97-0.99x, 0.99-1.01x with per-socket buffers),
- * allocating and freeing per borrow cost 1.05-1.06x; per-socket buffers pinned 16 KiB of native
- * memory per idle connection until a GC ran their cleaners, the pool pins none.
+ * the README, "Connections at scale"): the pool costs nothing measurable per round trip (the
+ * ping server's CPU per round trip over the loom-floor server's, per run: 0.97-1.06x, as with
+ * the per-socket buffers it replaced, 0.97-1.05x, on a shared machine), while allocating and
+ * freeing per borrow cost 1.05-1.06x; per-socket buffers pinned 16 KiB of native memory per
+ * idle connection until a GC ran their cleaners, the pool pins none.
  *
  * <p>Thread-safety: one fiber may read while another writes; two concurrent readers (or
- * writers) are a mistake and fail with an {@link IllegalStateException} when they would both
- * wait. {@link #close()} may be called from anywhere and wakes both sides with
+ * writers) are a mistake and the second fails at once with an {@link IllegalStateException}. {@link #close()} may be called from anywhere and wakes both sides with
  * {@link java.nio.channels.AsynchronousCloseException}. A fiber cancelled while it waits gets
  * {@link org.fibers.FiberCancelledException}.
  */
@@ -55,6 +55,9 @@ public final class FiberSocket extends FiberPort {
      * thread never lets a call reach a recycled descriptor number. A read that would block
      * costs no system call at all when an edge-triggered short read already proved the socket
      * empty (see SocketReader); a flush that fills the send buffer waits for the EPOLLOUT edge.
+     * Each side borrows its native buffer from BufferPool only while bytes sit in it; a use
+     * word per side (IDLE / ACTIVE / CLOSED) makes close() and the side at work agree on who
+     * gives a buffer back, so none is freed under a system call or a copy.
      */
     /** Size of the read buffer and of the write buffer (borrowed only while in use, see above). */
     public static final int DEFAULT_BUFFER_SIZE = 8192;

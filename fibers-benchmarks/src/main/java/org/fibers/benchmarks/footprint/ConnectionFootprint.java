@@ -58,6 +58,7 @@ public final class ConnectionFootprint {
         }
     }
 
+    /** Runs as the class comment describes. */
     public static void main(String[] args) throws Exception {
         List<Integer> counts = new ArrayList<>();
         List<String> servers = new ArrayList<>(SERVERS.keySet());

@@ -40,6 +40,7 @@ public final class FootprintClient {
         this.sources = sources;
     }
 
+    /** Runs as the class comment describes. */
     public static void main(String[] args) throws Exception {
         if (args.length < 4) {
             System.err.println("usage: FootprintClient open PORT C SOURCES | churn PORT N SOURCES WARMUP");

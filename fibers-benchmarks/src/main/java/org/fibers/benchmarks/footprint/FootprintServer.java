@@ -38,6 +38,7 @@ public final class FootprintServer {
     private FootprintServer() {
     }
 
+    /** Runs as the class comment describes. */
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
             System.err.println("usage: FootprintServer MAIN-CLASS [ARGS...]");

@@ -36,8 +36,8 @@ import org.fibers.scheduler.Scheduler;
  * stripe (2 x cores stripes, at least 4; {@code -Dfibers.io.pooledBuffers=N} per stripe) for
  * the next borrower. The choice was measured with PingComparison and ConnectionFootprint (see
  * the README, "Connections at scale"): the pool costs nothing measurable per round trip (the
- * ping server's CPU per round trip over the loom-floor server's, per run: 0.97-1.06x, as with
- * the per-socket buffers it replaced, 0.97-1.05x, on a shared machine), while allocating and
+ * ping server's CPU per round trip over the loom-floor server's: median 0.995x over six runs,
+ * 0.98x with the per-socket buffers it replaced, on a shared machine), while allocating and
  * freeing per borrow cost 1.05-1.06x; per-socket buffers pinned 16 KiB of native memory per
  * idle connection until a GC ran their cleaners, the pool pins none.
  *

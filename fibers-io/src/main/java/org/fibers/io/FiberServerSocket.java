@@ -6,6 +6,7 @@ import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicLong;
 import org.fibers.io.poll.EpollSupport;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.ThreadWaiter;
@@ -22,8 +23,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Running out of descriptors: when accept(2) fails with EMFILE or ENFILE (or ENOBUFS/ENOMEM),
  * the pending connection stays queued in the kernel and {@link #accept()} backs off (1 ms,
- * doubling up to 200 ms), logging once per episode, until a descriptor is free: it neither
- * spins nor fails. {@link #acceptOperation()} instead reports the error to its performer.
+ * doubling up to 200 ms), logging at most once per second, until a descriptor is free: it
+ * neither spins nor fails, and the connections already accepted are served meanwhile.
+ * {@link #acceptOperation()} instead reports the error to its performer.
  */
 public final class FiberServerSocket extends FiberPort {
     /*
@@ -49,6 +51,11 @@ public final class FiberServerSocket extends FiberPort {
      * <pre>  false --accept fails with EMFILE/ENFILE--> true --an accept succeeds--> false </pre>
      */
     private volatile boolean exhausted;
+    /** When this socket last logged about descriptors (nanoTime), 0 never; at most one line a second. */
+    private final AtomicLong lastLog = new AtomicLong();
+    /** Accepts that failed for lack of descriptors since the last such log line (racy count). */
+    private volatile int failuresSinceLog;
+    private static final long LOG_INTERVAL_NANOS = 1_000_000_000L;
 
     private FiberServerSocket(LinuxSocket socket) throws IOException {
         super(new PolledFd(socket));
@@ -125,10 +132,14 @@ public final class FiberServerSocket extends FiberPort {
                     throw e;
                 }
                 backoff = backoff == 0 ? MIN_BACKOFF_NANOS : Math.min(2 * backoff, MAX_BACKOFF_NANOS);
-                if (!exhausted) {
-                    exhausted = true;
-                    LOG.warn("accept on {}: {}; waiting for descriptors to be freed (retrying every <= {} ms)",
-                            local, e.getMessage(), MAX_BACKOFF_NANOS / 1_000_000);
+                exhausted = true;
+                failuresSinceLog++;
+                if (mayLog()) {
+                    int failures = failuresSinceLog;
+                    failuresSinceLog = 0;
+                    LOG.warn("accept on {}: {}; waiting for descriptors to be freed (retrying every <= {} ms;"
+                            + " {} failed accepts since the last such line)",
+                            local, e.getMessage(), MAX_BACKOFF_NANOS / 1_000_000, failures);
                 }
                 if (waiter == null) {
                     waiter = new ThreadWaiter();
@@ -139,7 +150,9 @@ public final class FiberServerSocket extends FiberPort {
             if (s != null) {
                 if (exhausted) {
                     exhausted = false;
-                    LOG.info("accept on {}: descriptors available again", local);
+                    if (mayLog()) {
+                        LOG.info("accept on {}: descriptors available again", local);
+                    }
                 }
                 return s;
             }
@@ -150,6 +163,16 @@ public final class FiberServerSocket extends FiberPort {
                 throw IoErrors.closedWhileWaiting();
             }
         }
+    }
+
+    /** True if no log line about descriptors was written in the last second; claims the slot. */
+    private boolean mayLog() {
+        long now = System.nanoTime();
+        long last = lastLog.get();
+        if (last != 0 && now - last < LOG_INTERVAL_NANOS) {
+            return false; // logged less than a second ago
+        }
+        return lastLog.compareAndSet(last, now == 0 ? 1 : now); // false: another acceptor logs
     }
 
     /** Sleeps {@code nanos} while out of descriptors; only close (or cancellation) cuts it short. */

@@ -6,7 +6,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.ThreadWaiter;
 import org.fibers.io.poll.Waiter;
@@ -14,9 +13,9 @@ import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.TimerHandle;
 
 /**
- * The input side of a {@link FiberSocket}: a direct read buffer, line reading with a length
- * limit, and the idle (read) timeout. One reading fiber at a time; the timer and close may come
- * from other threads.
+ * The input side of a {@link FiberSocket}: a pooled native read buffer, line reading with a
+ * length limit, and the idle (read) timeout. One reading fiber at a time; the timer and close may
+ * come from other threads.
  */
 final class SocketReader {
     /*
@@ -39,21 +38,39 @@ final class SocketReader {
      * when nobody waits. Arming is a Dekker handshake: the reader writes waitingSince then reads
      * timerArmed; the timer writes timerArmed = 0 then reads waitingSince; whoever sees the
      * other re-arms, and the CAS on timerArmed lets only one of them do it.
+     *
+     * The buffer is borrowed from BufferPool when a read needs recv(2) and given back whenever
+     * it is empty: when a read call leaves it empty, and before a read waits with nothing
+     * buffered (in the middle of readLine). So a connection holds a buffer only while received
+     * bytes sit in it. close() may come from any thread while the reader works: the use word (below)
+     * decides who gives the buffer back, the closer (the reader was idle) or the reader on its
+     * way out (it was inside a read), so a buffer is never freed while recv(2) fills it.
      */
 
     private final FiberSocket owner;
     private final Socket socket;
     private final PolledFd pfd;
     private final ThreadWaiter waiter = new ThreadWaiter();
-    private final int bufferSize;
 
     /**
-     * Received bytes [pos, lim) not consumed yet, in one direct buffer (allocated on the first
-     * read) that recv(2) fills in place: no staging copy, and one buffer per socket for the
-     * cache to hold. Only absolute get/put are used; position and limit stay at 0 and capacity.
+     * Who may touch the buffer.
+     * <pre>  IDLE --a read starts: CAS--> ACTIVE --it ends: CAS--> IDLE
+     *   IDLE --close: CAS--> CLOSED (the closer gives the buffer back)
+     *   ACTIVE --close: CAS--> CLOSED (the reader gives it back as it leaves) </pre>
+     */
+    private volatile int use;
+    static final int IDLE = 0;
+    static final int ACTIVE = 1;
+    static final int CLOSED = 2;
+
+    /** The borrowed buffer, or null (always null while the reader waits with nothing buffered). */
+    private BufferPool.Lease lease;
+    /**
+     * Received bytes [pos, lim) not consumed yet, in the lease's native buffer, which recv(2)
+     * fills in place: no staging copy. Only absolute get/put are used.
      */
     private ByteBuffer buf;
-    /** Native address of {@link #buf} (kept alive by that field): recv without JNI buffer lookups. */
+    /** Native address of {@link #buf}: recv without JNI buffer lookups. */
     private long bufAddress;
     private int pos;
     private int lim;
@@ -62,7 +79,7 @@ final class SocketReader {
     private boolean drained;
     private int drainedSeq;
     /** Line being assembled by {@link #readLine(int)}, grown on demand up to the caller's limit. */
-    private byte[] line = new byte[128];
+    private byte[] line;
 
     /** Read timeout in nanoseconds, 0 for none. */
     private volatile long timeoutNanos;
@@ -77,15 +94,72 @@ final class SocketReader {
      */
     private volatile int timerArmed;
     private volatile TimerHandle timer;
-    private final Runnable idleCheck = this::idleCheck;
     /** Times a read had to wait; reader thread only (racy elsewhere), for tests and introspection. */
     private int waits;
 
-    SocketReader(FiberSocket owner, Socket socket, PolledFd pfd, int bufferSize) {
+    SocketReader(FiberSocket owner, Socket socket, PolledFd pfd) {
         this.owner = owner;
         this.socket = socket;
         this.pfd = pfd;
-        this.bufferSize = bufferSize;
+    }
+
+    /** Starts a read: the buffer is ours until {@link #leave()}. */
+    private void enter() throws IOException {
+        if (!USE.compareAndSet(this, IDLE, ACTIVE)) { // IDLE->ACTIVE: ours
+            if (use == CLOSED) {
+                throw IoErrors.closed();
+            }
+            throw new IllegalStateException("two fibers are reading " + owner + " at the same time");
+        }
+    }
+
+    /** Ends a read; if the socket was closed meanwhile, gives the buffer back. */
+    private void leave() {
+        if (pos == lim) {
+            dropBuffer(); // every byte consumed: hold nothing until the next read needs recv(2)
+        }
+        if (!USE.compareAndSet(this, ACTIVE, IDLE)) { // ACTIVE->CLOSED happened: the closer left it to us
+            dropBuffer();
+        }
+    }
+
+    /** On close: gives the buffer back now, or leaves that to the read at work. Any thread, once. */
+    void close() {
+        for (;;) {
+            int u = use;
+            if (u == CLOSED) {
+                return;
+            }
+            if (USE.compareAndSet(this, u, CLOSED)) {
+                if (u == IDLE) {
+                    dropBuffer(); // no read at work: ours to give back
+                }
+                return; // else ACTIVE: the reader gives it back in leave()
+            }
+            // a read started or ended meanwhile: look again
+        }
+    }
+
+    /** True if a buffer is borrowed now (racy; for tests and introspection). */
+    boolean holdsBuffer() {
+        return lease != null;
+    }
+
+    private void takeBuffer() {
+        BufferPool.Lease l = BufferPool.borrow();
+        lease = l;
+        buf = l.buffer;
+        bufAddress = l.address;
+    }
+
+    private void dropBuffer() {
+        BufferPool.Lease l = lease;
+        if (l != null) {
+            lease = null;
+            buf = null;
+            bufAddress = 0;
+            BufferPool.giveBack(l);
+        }
     }
 
     void setTimeout(long nanos) {
@@ -109,34 +183,49 @@ final class SocketReader {
         if (len == 0) {
             return 0;
         }
-        if (pos == lim && fill() < 0) {
-            return -1;
+        enter();
+        try {
+            if (pos == lim && fill() < 0) {
+                return -1;
+            }
+            int n = Math.min(len, lim - pos);
+            buf.get(pos, dst, off, n);
+            pos += n;
+            return n;
+        } finally {
+            leave();
         }
-        int n = Math.min(len, lim - pos);
-        buf.get(pos, dst, off, n);
-        pos += n;
-        return n;
     }
 
     int read(ByteBuffer dst) throws IOException {
         if (!dst.hasRemaining()) {
             return 0;
         }
-        if (pos == lim && fill() < 0) {
-            return -1;
+        enter();
+        try {
+            if (pos == lim && fill() < 0) {
+                return -1;
+            }
+            int n = Math.min(dst.remaining(), lim - pos);
+            dst.put(dst.position(), buf, pos, n);
+            dst.position(dst.position() + n);
+            pos += n;
+            return n;
+        } finally {
+            leave();
         }
-        int n = Math.min(dst.remaining(), lim - pos);
-        dst.put(dst.position(), buf, pos, n);
-        dst.position(dst.position() + n);
-        pos += n;
-        return n;
     }
 
     int read() throws IOException {
-        if (pos == lim && fill() < 0) {
-            return -1;
+        enter();
+        try {
+            if (pos == lim && fill() < 0) {
+                return -1;
+            }
+            return buf.get(pos++) & 0xff;
+        } finally {
+            leave();
         }
-        return buf.get(pos++) & 0xff;
     }
 
     /**
@@ -155,6 +244,15 @@ final class SocketReader {
      * into the internal line buffer (grown on demand) when {@code dst} is null.
      */
     int readLine(byte[] dst, int max) throws IOException {
+        enter();
+        try {
+            return readLineEntered(dst, max);
+        } finally {
+            leave();
+        }
+    }
+
+    private int readLineEntered(byte[] dst, int max) throws IOException {
         int n = 0;
         for (;;) {
             int end = lim;
@@ -167,6 +265,9 @@ final class SocketReader {
             if (len > 0) {
                 byte[] to = dst;
                 if (to == null) {
+                    if (line == null) {
+                        line = new byte[Math.min(Math.max(128, len), Math.max(max, 1))];
+                    }
                     if (n + len > line.length) {
                         line = java.util.Arrays.copyOf(line, Math.min(Math.max(2 * line.length, n + len), Math.max(max, 1)));
                     }
@@ -212,22 +313,20 @@ final class SocketReader {
 
     /** The internal line buffer; valid up to the length readLine returned, until the next read. */
     byte[] lineBytes() {
-        return line;
+        byte[] l = line;
+        return l != null ? l : EMPTY;
     }
+
+    private static final byte[] EMPTY = new byte[0];
 
     /** Reads more bytes into the buffer, waiting as needed; returns how many, or -1 at end of stream. */
     private int fill() throws IOException {
         if (eof) {
             return -1;
         }
-        if (buf == null) {
-            // little-endian for indexOfNewline: the lowest byte of a word is the first in memory
-            buf = ByteBuffer.allocateDirect(bufferSize).order(ByteOrder.LITTLE_ENDIAN);
-            bufAddress = io.netty.channel.unix.Buffer.memoryAddress(buf);
-        }
         if (pos == lim) {
             pos = lim = 0;
-        } else if (lim == buf.capacity()) {
+        } else if (lim == BufferPool.SIZE) {
             buf.limit(lim).position(pos);
             buf.compact(); // moves [pos, lim) to the front
             buf.clear();
@@ -237,8 +336,11 @@ final class SocketReader {
         for (;;) {
             int seq = pfd.seq(PolledFd.READ);
             if (!drained || seq != drainedSeq || pfd.hungUp()) {
-                int space = buf.capacity() - lim;
-                int n = readOnce(lim, buf.capacity());
+                if (buf == null) {
+                    takeBuffer();
+                }
+                int space = BufferPool.SIZE - lim;
+                int n = readOnce(lim, BufferPool.SIZE);
                 if (n > 0) {
                     lim += n;
                     drained = n < space;
@@ -247,10 +349,16 @@ final class SocketReader {
                 }
                 if (n < 0) {
                     eof = true;
+                    if (pos == lim) {
+                        dropBuffer(); // nothing more will come
+                    }
                     return -1;
                 }
                 drained = true; // EAGAIN
                 drainedSeq = seq;
+            }
+            if (pos == lim) {
+                dropBuffer(); // nothing buffered: wait without a buffer
             }
             awaitReadable(seq);
         }
@@ -310,7 +418,7 @@ final class SocketReader {
     }
 
     private void armTimer(long deadline) {
-        timer = Scheduler.timerScheduler().scheduleAt(deadline, idleCheck);
+        timer = Scheduler.timerScheduler().scheduleAt(deadline, this::idleCheck);
     }
 
     /** The idle timer; see the implementation notes. Runs on some scheduler's carrier. */
@@ -345,10 +453,12 @@ final class SocketReader {
 
     // VarHandle mechanics
     private static final VarHandle TIMER_ARMED;
+    private static final VarHandle USE;
 
     static {
         try {
             TIMER_ARMED = MethodHandles.lookup().findVarHandle(SocketReader.class, "timerArmed", int.class);
+            USE = MethodHandles.lookup().findVarHandle(SocketReader.class, "use", int.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

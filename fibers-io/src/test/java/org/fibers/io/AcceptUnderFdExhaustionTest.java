@@ -23,10 +23,11 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * A server whose process runs out of descriptors keeps its pending connections queued, does not
- * spin while it waits, and serves them once descriptors are freed. The server is a child JVM
+ * spin while it waits, logs at most once a second, serves its existing connections meanwhile, and
+ * serves the pending ones once descriptors are freed. The server is a child JVM
  * started under {@code ulimit -n 64}; the clients are plain JDK sockets in this JVM.
  */
-@Timeout(value = 90, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+@Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class AcceptUnderFdExhaustionTest {
     private static final int FD_LIMIT = 64;
 
@@ -44,6 +45,7 @@ class AcceptUnderFdExhaustionTest {
             // Connect until a connection is no longer served: the server is out of descriptors.
             Client stuck = null;
             String owed = null;
+            long start = System.nanoTime();
             for (int i = 0; i < 2 * FD_LIMIT && stuck == null; i++) {
                 Client c = new Client(port);
                 String text = "hello " + i;
@@ -66,6 +68,19 @@ class AcceptUnderFdExhaustionTest {
             long cpu = cpuMillis(child) - cpu0;
             assertTrue(cpu < 600, "server used " + cpu + " ms of CPU in 1.5 s while out of descriptors");
             assertTrue(read(log).contains("Too many open files"), () -> "no clear log line: " + read(log));
+
+            // Still out of descriptors: the connections already accepted are served meanwhile.
+            for (int i = 0; i < 3; i++) {
+                Client old = clients.get(i);
+                old.send("still here " + i);
+                assertEquals("still here " + i, old.answered(Duration.ofSeconds(5)), "an old connection while exhausted");
+            }
+            Thread.sleep(2000);
+            // The back-off retries every <= 200 ms, each failing with EMFILE, but logs at most once a second.
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long lines = read(log).lines().filter(l -> l.contains("Too many open files")).count();
+            assertTrue(lines >= 1 && lines <= Math.ceil(seconds) + 1,
+                    () -> lines + " log lines in " + seconds + " s of exhaustion:\n" + read(log));
 
             // Free some descriptors: the pending connection is accepted and served.
             for (int i = 0; i < 5; i++) {

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link Store} with LRU eviction under a memory limit.
  *
  * <pre>
- * memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N]
+ * memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N] [--store locks|owners]
  * </pre>
  *
  * <p>A connection beyond {@code -c} is accepted, told {@code SERVER_ERROR too many open

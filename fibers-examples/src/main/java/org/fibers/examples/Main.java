@@ -47,7 +47,7 @@ public final class Main {
                   ping-server [port [host]] [--max-line N] [--idle-timeout S] [--parallelism N]
                                                   echo server, default 127.0.0.1:11211 (Guile's ping example)
                   ping-client N M [host [port]]   N connections x M 'test-<n>' lines, every echo checked
-                  memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N]
+                  memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N] [--store locks|owners]
                                                   a memcached 1.6 (text and meta protocols), default 127.0.0.1:11211
                   memcached-client N M [host:port ...]
                                                   N connections x M set/get pairs, every value checked (Guile's client)

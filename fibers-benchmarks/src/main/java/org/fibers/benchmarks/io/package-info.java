@@ -5,5 +5,7 @@
  * JDK sockets and default virtual threads ({@link org.fibers.benchmarks.io.JdkPingServer}), and
  * a Netty epoll echo server ({@link org.fibers.benchmarks.io.NettyPingServer}).
  * {@link org.fibers.benchmarks.io.PingComparison} runs them all and prints a table.
+ * {@link org.fibers.benchmarks.io.MemcachedComparison} does the same for issue 24's memcached
+ * example (both its store designs) against the C memcached, under Guile's client and memcaslap.
  */
 package org.fibers.benchmarks.io;

@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * {@link Store} with LRU eviction under a memory limit.
  *
  * <pre>
- * memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N]
+ * memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] [-c CONNS] [--parallelism N] [--store locks|owners]
  * </pre>
  *
  * <p>A connection beyond {@code -c} is accepted, told {@code SERVER_ERROR too many open
@@ -39,7 +39,7 @@ public final class MemcachedServer {
 
     private MemcachedServer(ServerOptions options) {
         this.options = options;
-        this.ops = new CacheOps(new Store(options.maxBytes()), stats, options.itemMax());
+        this.ops = new CacheOps(new Store(options.maxBytes(), options.ownerFibers()), stats, options.itemMax());
     }
 
     /** The command-line entry point. */
@@ -67,8 +67,13 @@ public final class MemcachedServer {
             InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(o.host()), o.port());
             try (FiberServerSocket socket = FiberServerSocket.bind(address, BACKLOG)) {
                 server.port = socket.localPort();
-                onListening.accept(socket);
-                server.serve(socket);
+                server.ops.store().startOwners();
+                try {
+                    onListening.accept(socket);
+                    server.serve(socket);
+                } finally {
+                    server.ops.store().stopOwners();
+                }
             }
             return null;
         });

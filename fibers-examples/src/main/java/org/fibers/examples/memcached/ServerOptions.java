@@ -12,12 +12,14 @@ import java.util.Locale;
  * @param itemMax     largest item (key, value and header), in bytes
  * @param maxConns    most client connections open at once
  * @param parallelism peer schedulers (carrier threads)
+ * @param ownerFibers  the store's alternative design: an owner fiber per stripe reached over
+ *                     channels ({@code --store owners}) instead of a lock per stripe ({@code --store locks}, the default)
  */
-public record ServerOptions(String host, int port, long maxBytes, int itemMax, int maxConns, int parallelism) {
+public record ServerOptions(String host, int port, long maxBytes, int itemMax, int maxConns, int parallelism, boolean ownerFibers) {
     /** memcached's defaults: port 11211, -m 64, -I 1m, -c 1024; one scheduler per core. */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", 11211, 64L << 20, 1 << 20, 1024,
-                Runtime.getRuntime().availableProcessors());
+                Runtime.getRuntime().availableProcessors(), false);
     }
 
     /** Validates the limits. */
@@ -44,12 +46,12 @@ public record ServerOptions(String host, int port, long maxBytes, int itemMax, i
 
     /** This with another port. */
     public ServerOptions withPort(int p) {
-        return new ServerOptions(host, p, maxBytes, itemMax, maxConns, parallelism);
+        return new ServerOptions(host, p, maxBytes, itemMax, maxConns, parallelism, ownerFibers);
     }
 
     /** The usage line. */
     public static final String USAGE = "usage: memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] "
-            + "[-c CONNS] [--parallelism N]   (also memcached's -p, -l, -t)";
+            + "[-c CONNS] [--parallelism N] [--store locks|owners]   (also memcached's -p, -l, -t)";
 
     /** Parses the command line; {@link IllegalArgumentException} says what is wrong. */
     public static ServerOptions parse(String... args) {
@@ -60,6 +62,7 @@ public record ServerOptions(String host, int port, long maxBytes, int itemMax, i
         int itemMax = d.itemMax;
         int maxConns = d.maxConns;
         int parallelism = d.parallelism;
+        boolean owners = false;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             switch (a) {
@@ -69,10 +72,15 @@ public record ServerOptions(String host, int port, long maxBytes, int itemMax, i
                 case "-I", "--max-item-size" -> itemMax = size(a, value(args, ++i, a));
                 case "-c", "--conn-limit" -> maxConns = integer(a, value(args, ++i, a));
                 case "--parallelism", "-t", "--threads" -> parallelism = integer(a, value(args, ++i, a));
+                case "--store" -> owners = switch (value(args, ++i, a)) {
+                    case "locks" -> false;
+                    case "owners" -> true;
+                    default -> throw new IllegalArgumentException("--store is locks or owners: " + args[i]);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new ServerOptions(host, port, maxBytes, itemMax, maxConns, parallelism);
+        return new ServerOptions(host, port, maxBytes, itemMax, maxConns, parallelism, owners);
     }
 
     private static String value(String[] args, int i, String option) {

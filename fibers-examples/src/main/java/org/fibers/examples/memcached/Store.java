@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import org.fibers.Fibers;
+import org.fibers.channels.Channel;
+import org.fibers.scheduler.Scheduler;
 
 /**
  * The cache: keys spread over a power-of-two number of stripes, each a {@link LinkedHashMap} in
@@ -13,6 +16,11 @@ import java.util.function.Function;
  *
  * <p>Commands run their whole read-modify-write inside {@link #locked}, so {@code cas},
  * {@code incr}, {@code append} and the meta commands are atomic per key without a global lock.
+ *
+ * <p>The alternative the manual's "share by communicating" suggests is here too, for the
+ * benchmark ({@code memcached-server --store owners}): one owner fiber per stripe, which alone
+ * touches its map and runs the commands sent to it over a channel; the caller waits for the
+ * answer on a channel of its own.
  */
 final class Store {
     /*
@@ -33,6 +41,13 @@ final class Store {
      * LRU is exact within a stripe and approximate across stripes (an item only ever loses to
      * one of similar age in another stripe); memcached's own LRU is per slab class, also not
      * global. Two writers may both evict for the same overshoot; the excess is one item each.
+     *
+     * Owner mode (--store owners). Each stripe has an inbox channel and an owner fiber that
+     * takes (body, reply channel) requests from it one at a time and puts the body's result
+     * (or the exception it threw) on the reply channel; the lock is never taken. A caller's
+     * reply channel is per thread (a fiber is a thread), so a request costs two rendezvous and
+     * no allocation of channels. The owners start with the server (startOwners, inside its
+     * Fibers.run) and end when stopOwners closes the inboxes.
      *
      * Expiry is lazy, as in memcached: an expired item is removed when a command finds it,
      * or when eviction reaches it (counted as reclaimed, not evicted).
@@ -56,11 +71,92 @@ final class Store {
      */
     private volatile long oldestLiveMillis;
 
+    /** Owner mode's inboxes, one per stripe; null when the stripes are locked instead. */
+    private final Channel<Request>[] inboxes;
+    private final ThreadLocal<Channel<Object>> replies = ThreadLocal.withInitial(Channel::new);
+
+    /** A command for a stripe's owner fiber, and where its result goes. */
+    private record Request(Function<Stripe, ?> body, Stripe stripe, Channel<Object> reply) {
+    }
+
+    /** What an owner sends back when the body threw. */
+    private record Failure(RuntimeException error) {
+    }
+
     Store(long limitBytes) {
+        this(limitBytes, false);
+    }
+
+    /** A store whose stripes are locked, or, with {@code ownerFibers}, owned by one fiber each. */
+    @SuppressWarnings("unchecked")
+    Store(long limitBytes, boolean ownerFibers) {
         this.limitBytes = limitBytes;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new Stripe();
         }
+        this.inboxes = ownerFibers ? new Channel[STRIPES] : null;
+        if (ownerFibers) {
+            for (int i = 0; i < STRIPES; i++) {
+                inboxes[i] = new Channel<>();
+            }
+        }
+    }
+
+    /** Owner mode: spawns the owner fibers on the peer schedulers. Call inside the server's Fibers.run. */
+    void startOwners() {
+        if (inboxes == null) {
+            return;
+        }
+        for (Channel<Request> inbox : inboxes) {
+            Fibers.spawn(() -> {
+                for (;;) {
+                    java.util.Optional<Request> next = inbox.getOrEndOperation().perform();
+                    if (next.isEmpty()) {
+                        return; // inbox closed: the server stopped
+                    }
+                    Request r = next.get();
+                    Object answer;
+                    try {
+                        answer = r.body().apply(r.stripe());
+                    } catch (RuntimeException e) {
+                        answer = new Failure(e);
+                    }
+                    r.reply().put(answer == null ? NULL : answer);
+                }
+            }, Scheduler.current(), true);
+        }
+    }
+
+    /** Owner mode: lets the owner fibers end. */
+    void stopOwners() {
+        if (inboxes != null) {
+            for (Channel<Request> inbox : inboxes) {
+                inbox.close();
+            }
+        }
+    }
+
+    private static final Object NULL = new Object();
+
+    /** Runs {@code body} on stripe {@code index}: under its lock, or on its owner fiber. */
+    @SuppressWarnings("unchecked")
+    private <R> R onStripe(int index, Function<Stripe, R> body) {
+        Stripe s = stripes[index];
+        if (inboxes == null) {
+            s.lock.lock();
+            try {
+                return body.apply(s);
+            } finally {
+                s.lock.unlock();
+            }
+        }
+        Channel<Object> reply = replies.get();
+        inboxes[index].put(new Request(body, s, reply));
+        Object answer = reply.get();
+        if (answer instanceof Failure f) {
+            throw f.error();
+        }
+        return answer == NULL ? null : (R) answer;
     }
 
     /**
@@ -69,14 +165,7 @@ final class Store {
      */
     <R> R locked(Key key, Function<Stripe, R> body) {
         int index = key.stripe(STRIPES);
-        Stripe s = stripes[index];
-        R result;
-        s.lock.lock();
-        try {
-            result = body.apply(s);
-        } finally {
-            s.lock.unlock();
-        }
+        R result = onStripe(index, body);
         while (bytes.get() > limitBytes && evictOne(index)) {
             // evictOne removed one item; check the budget again
         }
@@ -87,18 +176,18 @@ final class Store {
     private boolean evictOne(int start) {
         long now = System.currentTimeMillis();
         for (int i = 0; i < STRIPES; i++) {
-            Stripe s = stripes[(start + i) & (STRIPES - 1)];
-            s.lock.lock();
-            try {
+            boolean evicted = onStripe((start + i) & (STRIPES - 1), s -> {
                 Map.Entry<Key, Item> eldest = s.map.pollFirstEntry();
-                if (eldest != null) {
-                    Item it = eldest.getValue();
-                    s.accountRemoval(it);
-                    (it.expired(now) ? reclaimed : evictions).incrementAndGet();
-                    return true;
+                if (eldest == null) {
+                    return false;
                 }
-            } finally {
-                s.lock.unlock();
+                Item it = eldest.getValue();
+                s.accountRemoval(it);
+                (it.expired(now) ? reclaimed : evictions).incrementAndGet();
+                return true;
+            });
+            if (evicted) {
+                return true;
             }
         }
         return false;
@@ -109,17 +198,15 @@ final class Store {
         long now = System.currentTimeMillis();
         if (delaySeconds <= 0) {
             oldestLiveMillis = 0;
-            for (Stripe s : stripes) {
-                s.lock.lock();
-                try {
+            for (int i = 0; i < STRIPES; i++) {
+                onStripe(i, s -> {
                     for (Item it : s.map.values()) {
                         bytes.addAndGet(-it.size());
                         items.decrementAndGet();
                     }
                     s.map.clear();
-                } finally {
-                    s.lock.unlock();
-                }
+                    return null;
+                });
             }
         } else {
             oldestLiveMillis = Expiry.deadline(delaySeconds, now, startMillis);
@@ -160,7 +247,7 @@ final class Store {
         return reclaimed.get();
     }
 
-    /** One stripe; every method needs its lock held (that is, runs inside {@link #locked}). */
+    /** One stripe; every method needs its lock held or runs on its owner (that is, inside {@link #locked}). */
     final class Stripe {
         private final ReentrantLock lock = new ReentrantLock();
         private final LinkedHashMap<Key, Item> map = new LinkedHashMap<>(256, 0.75f, true);

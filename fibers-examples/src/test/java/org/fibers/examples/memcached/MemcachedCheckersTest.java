@@ -10,7 +10,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** libmemcached's own checkers, memccapable and memcaslap, against our server. */
@@ -19,10 +20,16 @@ class MemcachedCheckersTest {
     private static final Path MEMCCAPABLE = Path.of("/usr/bin/memccapable");
     private static final Path MEMCASLAP = Path.of("/usr/bin/memcaslap");
 
-    @Test
-    void memccapablePassesAllItsTextProtocolTests() throws Exception {
+    /** Our server with either store design (--store locks, the default, or owners). */
+    private static OurServer start(String store) throws Exception {
+        return OurServer.start(ServerOptions.parse("--port", "0", "--parallelism", "2", "--store", store));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"locks", "owners"})
+    void memccapablePassesAllItsTextProtocolTests(String store) throws Exception {
         DebianMemcached.assumeInstalled(MEMCCAPABLE);
-        try (OurServer server = OurServer.start()) {
+        try (OurServer server = start(store)) {
             Run r = run(List.of(MEMCCAPABLE.toString(), "-h", "127.0.0.1", "-p", String.valueOf(server.port()), "-a"));
             assertEquals(0, r.exit, r.output);
             assertTrue(r.output.contains("All tests passed"), r.output);
@@ -31,10 +38,11 @@ class MemcachedCheckersTest {
         }
     }
 
-    @Test
-    void memcaslapVerifiesEveryValueUnderLoad() throws Exception {
+    @ParameterizedTest
+    @ValueSource(strings = {"locks", "owners"})
+    void memcaslapVerifiesEveryValueUnderLoad(String store) throws Exception {
         DebianMemcached.assumeInstalled(MEMCASLAP);
-        try (OurServer server = OurServer.start()) {
+        try (OurServer server = start(store)) {
             Run r = run(List.of(MEMCASLAP.toString(), "-s", "127.0.0.1:" + server.port(), "-T", "2", "-c", "16",
                     "-t", "3s", "-v", "0.1"));
             assertEquals(0, r.exit, r.output);

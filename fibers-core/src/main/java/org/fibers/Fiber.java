@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.fibers.internal.LoomSupport;
 import org.fibers.introspect.DescribesWait;
 import org.fibers.introspect.WaitDescription;
+import org.fibers.jfr.FiberEvents;
 import org.fibers.scheduler.CoarseClock;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.Task;
@@ -140,6 +141,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /** Starts a fiber made by {@link #create}; once. */
     void start() {
         countFiberStarted();
+        FiberEvents.spawned(this, owner());
         thread.start();
     }
 
@@ -409,6 +411,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
                 r.withdraw();                   // claimed meanwhile: the claimant has it
             }                                   // else pending until claimed, collected or run ends
         }
+        FiberEvents.ended(this, owner(), result instanceof Failure f ? f.cause : null);
         countFiberFinished();
     }
 

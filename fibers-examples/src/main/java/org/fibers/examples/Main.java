@@ -1,6 +1,7 @@
 package org.fibers.examples;
 
 import java.util.Arrays;
+import org.fibers.examples.console.ConsoleDemo;
 import org.fibers.examples.memcached.GuileClient;
 import org.fibers.examples.memcached.MemcachedServer;
 import org.fibers.examples.ping.PingClient;
@@ -23,6 +24,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo" -> FibersDemo.main(rest);
+            case "console-demo" -> ConsoleDemo.main(rest);
             case "ping-demo" -> PingDemo.main(rest);
             case "ping-server" -> PingServer.main(rest);
             case "ping-client" -> PingClient.main(rest);
@@ -47,6 +49,8 @@ public final class Main {
                                                   a memcached 1.6 (text and meta protocols), default 127.0.0.1:11211
                   memcached-client N M [host:port ...]
                                                   N connections x M set/get pairs, every value checked (Guile's client)
-                  demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers""");
+                  demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers
+                  console-demo [--port N]         schedulers with waiting fibers and the console on stdin
+                                                  (and on 127.0.0.1:N; 0 picks a port)""");
     }
 }

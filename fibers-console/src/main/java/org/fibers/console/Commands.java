@@ -196,11 +196,11 @@ final class Commands implements AutoCloseable {
     }
 
     private void stats() {
-        out.println(String.format("%-10s %10s %8s %8s %8s %7s %5s %10s", "scheduler", "runcount", "runqueue", "steals",
-                "sleeps", "timers", "fds", "live"));
+        out.println(String.format("%-10s %10s %8s %6s %8s %8s %7s %5s %10s", "scheduler", "runcount", "runqueue", "inbox",
+                "steals", "sleeps", "timers", "fds", "live"));
         for (SchedulerInfo s : Introspection.snapshotSchedulers()) {
-            out.println(String.format("%-10s %10d %8d %8d %8d %7d %5d %10d", s.name(), s.runcount(), s.runQueue(),
-                    s.steals(), s.sleeps(), s.pendingTimers(), s.fdsWatched(), s.liveFibers()));
+            out.println(String.format("%-10s %10d %8d %6d %8d %8d %7d %5d %10d", s.name(), s.runcount(), s.runQueue(),
+                    s.inbox(), s.steals(), s.sleeps(), s.pendingTimers(), s.fdsWatched(), s.liveFibers()));
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import org.fibers.Fiber;
 import org.fibers.Fibers;
+import org.fibers.RunOptions;
 import org.fibers.introspect.Dump;
 import org.fibers.introspect.FiberInfo;
 import org.fibers.introspect.Introspection;
@@ -23,7 +24,7 @@ final class Commands implements AutoCloseable {
     /** What {@code help} prints. */
     static final String HELP = String.join("\n",
             "scheds                     the live schedulers, one line each",
-            "spawn-sched [PARALLELISM]  make a scheduler group (default 1) and start it on its own threads",
+            "spawn-sched [PARALLELISM]  make a scheduler group (default 1, hz 100) and start it on its own threads",
             "kill-sched NAME            close the scheduler NAME and its peers (Guile's destroy-scheduler)",
             "spawn-fiber CODE [SCHED]   compile Java CODE (statements; JShell, in this JVM) and run it as a fiber",
             "                           on SCHED (default: the last scheduler this console spawned, else the first)",
@@ -95,7 +96,9 @@ final class Commands implements AutoCloseable {
                 throw new UsageException("parallelism must be 1..256, not " + parallelism);
             }
         }
-        Scheduler s = Scheduler.create(parallelism).start();
+        Scheduler s = Scheduler.create(parallelism);
+        s.setHz(RunOptions.DEFAULT_HZ);         // as Fibers.run: preemption, and the clock of fiber ages
+        s.start();
         lastSpawned = s;
         StringBuilder names = new StringBuilder(s.name());
         for (Scheduler p : s.remotePeers()) {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fibers.FiberCancelledException;
 import org.fibers.Fibers;
+import org.fibers.RunOptions;
 import org.fibers.channels.Channel;
 import org.fibers.console.Console;
 import org.fibers.console.ConsoleServer;
@@ -84,8 +85,12 @@ public final class ConsoleDemo {
 
     /** Starts the schedulers and their fibers; returns once the sockets are connected. */
     static List<Scheduler> start() throws InterruptedException {
-        Scheduler work = Scheduler.create(2).start();
-        Scheduler net = Scheduler.create(1).start();
+        Scheduler work = Scheduler.create(2);
+        Scheduler net = Scheduler.create(1);
+        for (Scheduler s : List.of(work, net)) {
+            s.setHz(RunOptions.DEFAULT_HZ);     // as Fibers.run: preemption, and the clock of fiber ages
+            s.start();
+        }
         Fibers.spawn(ConsoleDemo::takeOrders, work, false).setName("order-taker");
         Channel<String> never = new Channel<>();
         Fibers.spawn(() -> {

@@ -44,6 +44,7 @@ public final class ConsoleDemo {
     private ConsoleDemo() {
     }
 
+    /** {@code console-demo [--port N]}: starts the demo and runs the console until end of input or quit. */
     public static void main(String[] args) throws Exception {
         Integer port = null;
         for (int i = 0; i < args.length; i++) {

@@ -10,6 +10,7 @@ import java.util.concurrent.locks.LockSupport;
 import org.fibers.internal.LoomSupport;
 import org.fibers.introspect.DescribesWait;
 import org.fibers.introspect.WaitDescription;
+import org.fibers.jfr.FiberEvents;
 import org.fibers.scheduler.CoarseClock;
 import org.fibers.scheduler.Scheduler;
 import org.fibers.scheduler.Task;
@@ -72,6 +73,12 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /** True when body is the Runnable of spawn(Runnable) (an object may be both kinds). */
     private final boolean runnableBody;
     private volatile String name;
+    /**
+     * Whether the virtual thread got the fiber's name (see nameThread); carrier-side, plain.
+     * <pre>  false --first run that leaves the fiber alive, or setName--> true </pre>
+     * A race between two carriers (a stolen fiber) only names the thread twice.
+     */
+    private boolean threadNamed;
     /** The virtual thread's continuation; written before each submission, read by the runner. */
     private Runnable continuation;
     /** True from submission until a carrier picks the fiber up (opaque; only for state()). */
@@ -140,6 +147,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /** Starts a fiber made by {@link #create}; once. */
     void start() {
         countFiberStarted();
+        FiberEvents.spawned(this, owner());
         thread.start();
     }
 
@@ -164,6 +172,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
 
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
+        threadNamed = true;
         Thread t = thread();
         if (t != null) {
             t.setName(name);                    // thread dumps, logs and JFR show it too
@@ -397,6 +406,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
                 r.withdraw();                   // claimed meanwhile: the claimant has it
             }                                   // else pending until claimed, collected or run ends
         }
+        FiberEvents.ended(this, owner(), result instanceof Failure f ? f.cause : null);
         countFiberFinished();
     }
 
@@ -423,6 +433,25 @@ public final class Fiber<T> extends Task implements DescribesWait {
             // between can park). Let the thread go: see the field.
             continuation = null;
             THREAD.setOpaque(this, (Thread) null);
+        } else if (!threadNamed) {
+            nameThread();                       // it parked or yielded: it may show in a dump now
+        }
+    }
+
+    /**
+     * Gives the virtual thread the fiber's name, once, after its first run that did not end it:
+     * a fiber that runs to its end in one go (most short-lived ones) never pays for the string,
+     * while every fiber that waits shows as {@code fiber-ID} in thread dumps, logs and JFR.
+     */
+    private void nameThread() {
+        threadNamed = true;
+        Thread t = thread;
+        if (t != null && name == null) {
+            t.setName("fiber-" + id);
+            String set = name;
+            if (set != null) {
+                t.setName(set);                 // setName ran meanwhile: its name wins
+            }
         }
     }
 

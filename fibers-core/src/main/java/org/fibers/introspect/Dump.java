@@ -26,8 +26,8 @@ public final class Dump {
 
     /** One scheduler's counters on one line. */
     public static String schedulerLine(SchedulerInfo s) {
-        return String.format("%-10s %-8s runcount=%d runqueue=%d steals=%d sleeps=%d timers=%d fds=%d live-fibers=%d",
-                s.name(), s.running() ? "running" : "stopped", s.runcount(), s.runQueue(), s.steals(), s.sleeps(),
+        return String.format("%-10s %-8s runcount=%d runqueue=%d inbox=%d steals=%d sleeps=%d timers=%d fds=%d live-fibers=%d",
+                s.name(), s.running() ? "running" : "stopped", s.runcount(), s.runQueue(), s.inbox(), s.steals(), s.sleeps(),
                 s.pendingTimers(), s.fdsWatched(), s.liveFibers());
     }
 
@@ -64,6 +64,7 @@ public final class Dump {
             Json.string(Json.key(b, "carrier", false), s.carrier());
             Json.key(b, "runcount", false).append(s.runcount());
             Json.key(b, "runQueue", false).append(s.runQueue());
+            Json.key(b, "inbox", false).append(s.inbox());
             Json.key(b, "steals", false).append(s.steals());
             Json.key(b, "sleeps", false).append(s.sleeps());
             Json.key(b, "pendingTimers", false).append(s.pendingTimers());

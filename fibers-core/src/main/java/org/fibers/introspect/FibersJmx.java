@@ -130,6 +130,11 @@ public final class FibersJmx {
         }
 
         @Override
+        public int getInboxLength() {
+            return s.inboxLength();
+        }
+
+        @Override
         public long getSteals() {
             return s.stolenTasks();
         }

@@ -140,7 +140,7 @@ public final class Introspection {
     public static SchedulerInfo info(Scheduler s) {
         Thread c = s.kernelThread();
         boolean running = c != null && c.isAlive();
-        return new SchedulerInfo(s.name(), running, running ? c.getName() : "", s.runcount(), s.runQueueLength(),
+        return new SchedulerInfo(s.name(), running, running ? c.getName() : "", s.runcount(), s.runQueueLength(), s.inboxLength(),
                 s.stolenTasks(), s.sleepCount(), s.pendingTimers(), s.poller().watchedFds(), s.liveFibers());
     }
 

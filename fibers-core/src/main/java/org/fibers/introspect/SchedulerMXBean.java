@@ -16,6 +16,9 @@ public interface SchedulerMXBean {
     /** Tasks in its run queue. */
     int getRunQueueLength();
 
+    /** Tasks submitted from other threads, not yet in the run queue (racy). */
+    int getInboxLength();
+
     /** Tasks stolen from peers. */
     long getSteals();
 

@@ -4,6 +4,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import org.fibers.FiberCancelledException;
+import org.fibers.jfr.FiberBlockedEvent;
+import org.fibers.jfr.FiberEvents;
 import org.fibers.scheduler.BlockSpin;
 import org.fibers.scheduler.Scheduler;
 
@@ -221,9 +223,11 @@ final class Performer {
                 && !BlockSpin.beforePark(spinner, st::spinEnded)) {
             st.stopSpinning();                  // ran out: unmarked (or delivered); read the word
         }
+        FiberBlockedEvent blocked = null;      // JFR: begun at the first park, if enabled
         while (!st.isSynced()) {
             if (st.owner.isInterrupted()) {
                 if (st.withdraw()) {
+                    endBlocked(blocked, st);
                     return CANCELLED;           // W->S by us: nobody can commit us any more
                 }
                 // S already: a peer won the CAS and is delivering; the value must not be lost.
@@ -231,13 +235,21 @@ final class Performer {
             } else {
                 if (st.waitingSince == 0) {
                     st.waitingSince = System.nanoTime(); // first park: when the wait began
+                    blocked = FiberEvents.blockBegin();
                 }
                 LockSupport.park(st);
             }
         }
+        endBlocked(blocked, st);
         Object r = st.awaitDelivery();
         st.clearResult();
         return r == OpState.NULL_RESULT ? null : r;
+    }
+
+    private static void endBlocked(FiberBlockedEvent blocked, OpState st) {
+        if (blocked != null) {
+            FiberEvents.blockEnd(blocked, st);
+        }
     }
 
     private static FiberCancelledException cancelled() {

@@ -3,6 +3,8 @@ package org.fibers.scheduler;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.function.BooleanSupplier;
+import org.fibers.jfr.FiberEvents;
+import org.fibers.jfr.SchedulerSleepEvent;
 
 /**
  * The carrier side of a {@link Scheduler}: its turns, what it does when it finds nothing to
@@ -134,11 +136,16 @@ final class CarrierLoop {
         s.group.sweepRegistriesIfSparse(s);
         SLEEPS.setOpaque(this, sleeps + 1);
         long sleptAt = System.nanoTime();
+        SchedulerSleepEvent slept = FiberEvents.sleepBegin();
         s.poller().pollBlocking(deadline);
         sleeping = AWAKE;
         long woken = wokenAt;
-        if (woken != 0 && woken - sleptAt >= 0) {
+        boolean byWaker = woken != 0 && woken - sleptAt >= 0;
+        if (byWaker) {
             s.group.recordWakeLatency(System.nanoTime() - woken); // a waker ended this sleep
+        }
+        if (slept != null) {
+            FiberEvents.sleepEnd(slept, s, sleptAt, deadline, byWaker);
         }
     }
 

@@ -61,6 +61,20 @@ final class Inbox {
     }
 
     /**
+     * Monitoring only, any thread: the tasks in the stack now, counting at most {@code limit}.
+     * Racy: it walks links the producers and the consumer change under it (the consumer's
+     * reversal can send it back up a taken chain), so the count may be off while tasks move;
+     * the limit bounds the walk whatever happens.
+     */
+    int sizeRacy(int limit) {
+        int n = 0;
+        for (Task t = top; t != null && t != END && t != CLAIMED && n < limit; t = t.inboxNext) {
+            n++;
+        }
+        return n;
+    }
+
+    /**
      * Consumer only: takes every task, oldest first, as a chain linked by inboxNext and ended
      * by {@link #END}; null when there was none. The caller clears each link with
      * {@link #unlink} as it walks the chain.

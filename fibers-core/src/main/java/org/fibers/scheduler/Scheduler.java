@@ -405,6 +405,14 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
+     * Tasks submitted from other threads and not yet taken into the run queue by the carrier
+     * (racy, for monitoring; counted up to 1,000,000).
+     */
+    public int inboxLength() {
+        return routing.inboxLength(1_000_000);
+    }
+
+    /**
      * The not yet ended fibers (as tasks) started from this scheduler's carrier, plus, for the
      * group's first member, those started from outside the group. The registry belongs to the
      * carrier, so while the scheduler runs the copy is made there (a timer task) and awaited

@@ -135,6 +135,11 @@ final class TaskRouting {
         VarHandle.fullFence();
     }
 
+    /** Tasks in the inbox now, at most {@code limit} (racy, for monitoring). Any thread. */
+    int inboxLength(int limit) {
+        return inbox.sizeRacy(limit);
+    }
+
     /** True if runnable tasks are queued or in the inbox. Any thread; a racy snapshot. */
     boolean workPending() {
         return !queue.isEmpty() || !inbox.isEmpty();

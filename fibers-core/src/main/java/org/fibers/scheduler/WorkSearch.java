@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.fibers.jfr.FiberEvents;
 
 /**
  * How an idle carrier looks for work among its peers: it steals half of a peer's ring, waits
@@ -90,6 +91,7 @@ final class WorkSearch {
             int k = self.queue.ring.stealFrom(victim.queue.ring, self);
             if (k > 0) {
                 STOLEN.setOpaque(this, stolen + k);
+                FiberEvents.stole(self, victim, k);
                 return true;
             }
         }

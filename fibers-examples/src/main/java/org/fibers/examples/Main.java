@@ -1,6 +1,7 @@
 package org.fibers.examples;
 
 import java.util.Arrays;
+import org.fibers.examples.console.ConsoleDemo;
 import org.fibers.examples.memcached.GuileClient;
 import org.fibers.examples.memcached.MemcachedServer;
 import org.fibers.examples.ping.PingClient;
@@ -25,6 +26,7 @@ public final class Main {
         String[] rest = Arrays.copyOfRange(args, 1, args.length);
         switch (args[0]) {
             case "demo" -> FibersDemo.main(rest);
+            case "console-demo" -> ConsoleDemo.main(rest);
             case "ping-demo" -> PingDemo.main(rest);
             case "ping-server" -> PingServer.main(rest);
             case "ping-client" -> PingClient.main(rest);
@@ -56,6 +58,8 @@ public final class Main {
                                                   N requests at once to a handler waiting on slow backend work; checked and timed
                   web-concurrent --serve [port [host]]
                                                   that server on 127.0.0.1:8080 (GET /work?ms=250)
-                  demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers""");
+                  demo [fibers] [parallelism]     spawn, sleep and join fibers across peer schedulers
+                  console-demo [--port N]         schedulers with waiting fibers and the console on stdin
+                                                  (and on 127.0.0.1:N; 0 picks a port)""");
     }
 }

@@ -32,7 +32,7 @@ public class ChannelBenchmarks {
 
     @Param({"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
             "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default",
-            "fibers-buffered-16", "kotlin-buffered-16", "abq-16-default-vt"})
+            "fibers-buffered-16", "kotlin-buffered-16", "abq-16-default-vt", "fibers-spawn-join-1-scheduler"})
     public String scenario;
 
     private Scenario world;

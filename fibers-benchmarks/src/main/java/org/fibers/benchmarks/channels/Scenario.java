@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.IntConsumer;
+import org.fibers.Fiber;
 import org.fibers.Fibers;
 import org.fibers.RunOptions;
 import org.fibers.channels.BufferedChannel;
@@ -32,7 +33,7 @@ interface Scenario extends AutoCloseable {
     /** Names accepted by {@link #open(String)}, in report order. */
     String[] NAMES = {"loom-floor", "fibers-1-scheduler", "fibers-2-schedulers", "syncqueue-default-vt", "fibers-choice-4",
         "fibers-park-1-scheduler", "channel-on-floor", "kotlin-1-thread", "kotlin-default", "kotlin-select-4", "kotlin-select-4-default",
-        "fibers-buffered-16", "kotlin-buffered-16", "abq-16-default-vt"};
+        "fibers-buffered-16", "kotlin-buffered-16", "abq-16-default-vt", "fibers-spawn-join-1-scheduler"};
 
     static Scenario open(String name) {
         return switch (name) {
@@ -50,6 +51,7 @@ interface Scenario extends AutoCloseable {
             case "fibers-buffered-16" -> fiberBuffered(16);
             case "kotlin-buffered-16" -> new InKotlin(KotlinChannelWorld.buffered(16, false));
             case "abq-16-default-vt" -> new BlockingQueueStream(new ArrayBlockingQueue<>(16));
+            case "fibers-spawn-join-1-scheduler" -> fiberSpawnJoin();
             default -> throw new IllegalArgumentException("unknown scenario " + name);
         };
     }
@@ -101,6 +103,27 @@ interface Scenario extends AutoCloseable {
                     while (turn.get() != 0) {
                         LockSupport.park();
                     }
+                }
+            };
+        });
+    }
+
+    /**
+     * Spawn-and-join on one scheduler: one operation is an empty fiber spawned by the driver
+     * fiber; each batch spawns its fibers, then joins them in order (as SpawnJoin's fibers_p1,
+     * in batches, so that builds can be compared by CompareBuilds).
+     */
+    static Scenario fiberSpawnJoin() {
+        return new InFibers(1, here -> {
+            Runnable empty = () -> {
+            };
+            return n -> {
+                Fiber<?>[] fibers = new Fiber<?>[n];
+                for (int i = 0; i < n; i++) {
+                    fibers[i] = Fibers.spawn(empty);
+                }
+                for (int i = 0; i < n; i++) {
+                    fibers[i].join();
                 }
             };
         });

@@ -143,7 +143,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
         thread.start();
     }
 
-    /** The fiber running the caller, or null when the caller is not a fiber. */
+    /** {@return the fiber running the caller, or null when the caller is not a fiber} */
     public static Fiber<?> current() {
         Task t = Scheduler.currentTask();
         if (t instanceof Fiber<?> f && f.thread == Thread.currentThread()) {
@@ -152,7 +152,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return null;
     }
 
-    /** The id of the fiber's virtual thread; unique in this JVM. */
+    /** {@return the id of the fiber's virtual thread; unique in this JVM} */
     public long id() {
         return id;
     }
@@ -186,19 +186,19 @@ public final class Fiber<T> extends Task implements DescribesWait {
     }
 
     /**
-     * The virtual thread that runs this fiber, or null once the fiber has ended and its thread
-     * has terminated: the handle of an ended fiber keeps only its name, id and outcome.
+     * {@return the virtual thread that runs this fiber, or null once the fiber has ended and its thread
+     * has terminated: the handle of an ended fiber keeps only its name, id and outcome}
      */
     public Thread thread() {
         return (Thread) THREAD.getOpaque(this);
     }
 
-    /** The scheduler that owns this fiber now (it changes when a peer steals it). */
+    /** {@return the scheduler that owns this fiber now (it changes when a peer steals it)} */
     public Scheduler scheduler() {
         return owner();
     }
 
-    /** A snapshot: DONE once the body ended; RUNNABLE while queued or running; else SUSPENDED. */
+    /** {@return a snapshot: DONE once the body ended; RUNNABLE while queued or running; else SUSPENDED} */
     public State state() {
         if (outcome != null) {
             return State.DONE;
@@ -218,7 +218,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return cancelled;
     }
 
-    /** The exception that ended the fiber, or null (not done, or returned normally). */
+    /** {@return the exception that ended the fiber, or null (not done, or returned normally)} */
     public Throwable failure() {
         if (outcome instanceof Failure f) {
             claimFailure();
@@ -278,8 +278,8 @@ public final class Fiber<T> extends Task implements DescribesWait {
     }
 
     /**
-     * A future completed with this fiber's result or failure (the exception itself, not
-     * wrapped). Cancelling the future cancels the fiber.
+     * {@return a future completed with this fiber's result or failure (the exception itself, not
+     * wrapped)} Cancelling the future cancels the fiber.
      */
     public CompletableFuture<T> toCompletableFuture() {
         claimFailure(); // the future carries the failure to whoever reads it

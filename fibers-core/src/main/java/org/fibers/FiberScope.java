@@ -84,17 +84,17 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** A scope on the current scheduler. */
+    /** {@return a scope on the current scheduler} */
     public static FiberScope open(Policy policy) {
         return new FiberScope(policy, requireScheduler(), null);
     }
 
-    /** A scope on the current scheduler that cancels everything in it after {@code timeout}. */
+    /** {@return a scope on the current scheduler that cancels everything in it after {@code timeout}} */
     public static FiberScope open(Policy policy, Duration timeout) {
         return new FiberScope(policy, requireScheduler(), Objects.requireNonNull(timeout, "timeout"));
     }
 
-    /** A scope whose children run on {@code scheduler} (usable from plain threads too). */
+    /** {@return a scope whose children run on {@code scheduler} (usable from plain threads too)} */
     public static FiberScope open(Policy policy, Scheduler scheduler, Duration timeoutOrNull) {
         return new FiberScope(policy, Objects.requireNonNull(scheduler, "scheduler"), timeoutOrNull);
     }
@@ -336,7 +336,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
 
         /**
-         * The child's value once it has ended.
+         * {@return the child's value once it has ended}
          *
          * @throws IllegalStateException if it is still running
          * @throws FiberFailedException if it failed; FiberCancelledException if cancelled

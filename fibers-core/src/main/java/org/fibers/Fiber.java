@@ -157,11 +157,20 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return id;
     }
 
+    /** {@return this fiber's name: the one given to {@link #setName}, else {@code fiber-ID}; never null} */
     public String name() {
         String n = name;
         return n != null ? n : "fiber-" + id;
     }
 
+    /**
+     * Renames this fiber, and its virtual thread while it runs, so thread dumps, logs and JFR
+     * show the name too.
+     * 
+     * @param name the new name, not null
+     * @return this fiber
+     * @throws NullPointerException if {@code name} is null
+     */
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
         Thread t = thread();
@@ -210,10 +219,12 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return State.SUSPENDED;
     }
 
+    /** {@return true once the fiber's body has ended, by returning or by throwing} */
     public boolean isDone() {
         return outcome != null;
     }
 
+    /** {@return true if {@link #cancel()} took effect on this fiber (it stays true after the fiber ends)} */
     public boolean isCancelled() {
         return cancelled;
     }

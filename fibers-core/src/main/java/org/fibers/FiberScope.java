@@ -99,14 +99,17 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         return new FiberScope(policy, Objects.requireNonNull(scheduler, "scheduler"), timeoutOrNull);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#ALL_SUCCEED}} */
     public static FiberScope allSucceed() {
         return open(Policy.ALL_SUCCEED);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#FIRST_SUCCESS}} */
     public static FiberScope firstSuccess() {
         return open(Policy.FIRST_SUCCESS);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#AWAIT_ALL}} */
     public static FiberScope awaitAll() {
         return open(Policy.AWAIT_ALL);
     }

@@ -138,6 +138,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         return s;
     }
 
+    /** {@return the policy this scope was opened with} */
     public Policy policy() {
         return policy;
     }
@@ -312,7 +313,11 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** A child fiber of a scope. */
+    /**
+     * A child fiber of a scope.
+     *
+     * @param <T> the type of the child's result
+     */
     public static final class Child<T> {
         /** What became of a child. */
         public enum State { RUNNING, SUCCEEDED, FAILED, CANCELLED }
@@ -323,10 +328,12 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
             this.fiber = fiber;
         }
 
+        /** {@return the fiber running this child; never null} */
         public Fiber<T> fiber() {
             return fiber;
         }
 
+        /** {@return a snapshot: RUNNING until the fiber ends, then how it ended} */
         public State state() {
             if (!fiber.isDone()) {
                 return State.RUNNING;

@@ -151,7 +151,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
         thread.start();
     }
 
-    /** The fiber running the caller, or null when the caller is not a fiber. */
+    /** {@return the fiber running the caller, or null when the caller is not a fiber} */
     public static Fiber<?> current() {
         Task t = Scheduler.currentTask();
         if (t instanceof Fiber<?> f && f.thread == Thread.currentThread()) {
@@ -160,16 +160,25 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return null;
     }
 
-    /** The id of the fiber's virtual thread; unique in this JVM. */
+    /** {@return the id of the fiber's virtual thread; unique in this JVM} */
     public long id() {
         return id;
     }
 
+    /** {@return this fiber's name: the one given to {@link #setName}, else {@code fiber-ID}; never null} */
     public String name() {
         String n = name;
         return n != null ? n : "fiber-" + id;
     }
 
+    /**
+     * Renames this fiber, and its virtual thread while it runs, so thread dumps, logs and JFR
+     * show the name too.
+     * 
+     * @param name the new name, not null
+     * @return this fiber
+     * @throws NullPointerException if {@code name} is null
+     */
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
         threadNamed = true;
@@ -195,19 +204,19 @@ public final class Fiber<T> extends Task implements DescribesWait {
     }
 
     /**
-     * The virtual thread that runs this fiber, or null once the fiber has ended and its thread
-     * has terminated: the handle of an ended fiber keeps only its name, id and outcome.
+     * {@return the virtual thread that runs this fiber, or null once the fiber has ended and its thread
+     * has terminated: the handle of an ended fiber keeps only its name, id and outcome}
      */
     public Thread thread() {
         return (Thread) THREAD.getOpaque(this);
     }
 
-    /** The scheduler that owns this fiber now (it changes when a peer steals it). */
+    /** {@return the scheduler that owns this fiber now (it changes when a peer steals it)} */
     public Scheduler scheduler() {
         return owner();
     }
 
-    /** A snapshot: DONE once the body ended; RUNNABLE while queued or running; else SUSPENDED. */
+    /** {@return a snapshot: DONE once the body ended; RUNNABLE while queued or running; else SUSPENDED} */
     public State state() {
         if (outcome != null) {
             return State.DONE;
@@ -219,15 +228,17 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return State.SUSPENDED;
     }
 
+    /** {@return true once the fiber's body has ended, by returning or by throwing} */
     public boolean isDone() {
         return outcome != null;
     }
 
+    /** {@return true if {@link #cancel()} took effect on this fiber (it stays true after the fiber ends)} */
     public boolean isCancelled() {
         return cancelled;
     }
 
-    /** The exception that ended the fiber, or null (not done, or returned normally). */
+    /** {@return the exception that ended the fiber, or null (not done, or returned normally)} */
     public Throwable failure() {
         if (outcome instanceof Failure f) {
             claimFailure();
@@ -287,8 +298,8 @@ public final class Fiber<T> extends Task implements DescribesWait {
     }
 
     /**
-     * A future completed with this fiber's result or failure (the exception itself, not
-     * wrapped). Cancelling the future cancels the fiber.
+     * {@return a future completed with this fiber's result or failure (the exception itself, not
+     * wrapped)} Cancelling the future cancels the fiber.
      */
     public CompletableFuture<T> toCompletableFuture() {
         claimFailure(); // the future carries the failure to whoever reads it

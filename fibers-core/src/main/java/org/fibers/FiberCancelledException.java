@@ -11,10 +11,21 @@ import java.util.concurrent.CancellationException;
 public class FiberCancelledException extends CancellationException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     * 
+     * @param message what was cancelled, for the reader of a log
+     */
     public FiberCancelledException(String message) {
         super(message);
     }
 
+    /**
+     * Creates the exception with the interruption or cancellation that caused it.
+     * 
+     * @param message what was cancelled, for the reader of a log
+     * @param cause the exception that caused it, or null
+     */
     public FiberCancelledException(String message, Throwable cause) {
         super(message);
         initCause(cause);

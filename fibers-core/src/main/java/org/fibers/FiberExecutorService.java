@@ -36,12 +36,12 @@ public final class FiberExecutorService extends AbstractExecutorService {
         this.ownsScheduler = ownsScheduler;
     }
 
-    /** An executor on a new group of {@code parallelism} schedulers running on daemon threads. */
+    /** {@return an executor on a new group of {@code parallelism} schedulers running on daemon threads} */
     public static FiberExecutorService create(int parallelism) {
         return new FiberExecutorService(Scheduler.create(parallelism).start(), true);
     }
 
-    /** An executor that runs its tasks on {@code scheduler}'s group; it does not close it. */
+    /** {@return an executor that runs its tasks on {@code scheduler}'s group; it does not close it} */
     public static FiberExecutorService on(Scheduler scheduler) {
         return new FiberExecutorService(Objects.requireNonNull(scheduler, "scheduler"), false);
     }

@@ -4,6 +4,12 @@ package org.fibers;
 public class FiberFailedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Creates the exception.
+     *
+     * @param message which fiber or scope failed, for the reader of a log
+     * @param cause the exception or error the fiber's body threw
+     */
     public FiberFailedException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -84,29 +84,32 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** A scope on the current scheduler. */
+    /** {@return a scope on the current scheduler} */
     public static FiberScope open(Policy policy) {
         return new FiberScope(policy, requireScheduler(), null);
     }
 
-    /** A scope on the current scheduler that cancels everything in it after {@code timeout}. */
+    /** {@return a scope on the current scheduler that cancels everything in it after {@code timeout}} */
     public static FiberScope open(Policy policy, Duration timeout) {
         return new FiberScope(policy, requireScheduler(), Objects.requireNonNull(timeout, "timeout"));
     }
 
-    /** A scope whose children run on {@code scheduler} (usable from plain threads too). */
+    /** {@return a scope whose children run on {@code scheduler} (usable from plain threads too)} */
     public static FiberScope open(Policy policy, Scheduler scheduler, Duration timeoutOrNull) {
         return new FiberScope(policy, Objects.requireNonNull(scheduler, "scheduler"), timeoutOrNull);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#ALL_SUCCEED}} */
     public static FiberScope allSucceed() {
         return open(Policy.ALL_SUCCEED);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#FIRST_SUCCESS}} */
     public static FiberScope firstSuccess() {
         return open(Policy.FIRST_SUCCESS);
     }
 
+    /** {@return a scope on the current scheduler with policy {@link Policy#AWAIT_ALL}} */
     public static FiberScope awaitAll() {
         return open(Policy.AWAIT_ALL);
     }
@@ -135,6 +138,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         return s;
     }
 
+    /** {@return the policy this scope was opened with} */
     public Policy policy() {
         return policy;
     }
@@ -309,7 +313,11 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** A child fiber of a scope. */
+    /**
+     * A child fiber of a scope.
+     *
+     * @param <T> the type of the child's result
+     */
     public static final class Child<T> {
         /** What became of a child. */
         public enum State { RUNNING, SUCCEEDED, FAILED, CANCELLED }
@@ -320,10 +328,12 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
             this.fiber = fiber;
         }
 
+        /** {@return the fiber running this child; never null} */
         public Fiber<T> fiber() {
             return fiber;
         }
 
+        /** {@return a snapshot: RUNNING until the fiber ends, then how it ended} */
         public State state() {
             if (!fiber.isDone()) {
                 return State.RUNNING;
@@ -336,7 +346,7 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
 
         /**
-         * The child's value once it has ended.
+         * {@return the child's value once it has ended}
          *
          * @throws IllegalStateException if it is still running
          * @throws FiberFailedException if it failed; FiberCancelledException if cancelled

@@ -30,7 +30,7 @@ public final class RunOptions {
         return new Builder();
     }
 
-    /** All defaults: parallelism = available processors, hz = 100, no drain, a new scheduler. */
+    /** {@return all defaults: parallelism = available processors, hz = 100, no drain, a new scheduler} */
     public static RunOptions defaults() {
         return builder().build();
     }
@@ -39,7 +39,7 @@ public final class RunOptions {
         return parallelism;
     }
 
-    /** The preemption rate; {@link #DEFAULT_HZ} unless set. */
+    /** {@return the preemption rate; {@link #DEFAULT_HZ} unless set} */
     public int hz() {
         return hz == null ? DEFAULT_HZ : hz;
     }
@@ -52,12 +52,12 @@ public final class RunOptions {
         return drain;
     }
 
-    /** A user-made scheduler to run on (not closed afterwards), or null for a new one. */
+    /** {@return a user-made scheduler to run on (not closed afterwards), or null for a new one} */
     public Scheduler scheduler() {
         return scheduler;
     }
 
-    /** Handler for exceptions escaping fibers, or null for the default (logging). */
+    /** {@return handler for exceptions escaping fibers, or null for the default (logging)} */
     public BiConsumer<Object, Throwable> uncaughtExceptionHandler() {
         return uncaughtExceptionHandler;
     }
@@ -72,7 +72,7 @@ public final class RunOptions {
         private Builder() {
         }
 
-        /** Number of peer schedulers (carrier threads) for a new scheduler; at least 1. */
+        /** {@return number of peer schedulers (carrier threads) for a new scheduler; at least 1} */
         public Builder parallelism(int parallelism) {
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);

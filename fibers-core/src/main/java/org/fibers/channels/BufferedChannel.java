@@ -102,12 +102,12 @@ public final class BufferedChannel<T> implements Iterable<T> {
         this.items = new ArrayDeque<>(Math.min(capacity, 1024));
     }
 
-    /** The capacity given at construction. */
+    /** {@return the capacity given at construction} */
     public int capacity() {
         return capacity;
     }
 
-    /** Messages buffered now (racy: for monitoring and tests). */
+    /** {@return messages buffered now (racy: for monitoring and tests)} */
     public int size() {
         lock.lock();
         try {
@@ -118,9 +118,9 @@ public final class BufferedChannel<T> implements Iterable<T> {
     }
 
     /**
-     * An operation that completes, yielding null, once {@code message} is buffered or handed to
+     * {@return an operation that completes, yielding null, once {@code message} is buffered or handed to
      * a receiver; performing it throws {@link ChannelClosedException} if the channel is closed
-     * first.
+     * first}
      *
      * @throws NullPointerException if {@code message} is null
      */
@@ -128,12 +128,12 @@ public final class BufferedChannel<T> implements Iterable<T> {
         return new PutOperation(Objects.requireNonNull(message, "message")).wrap(Closing.PUT);
     }
 
-    /** An operation yielding the next message; performing it throws {@link ChannelClosedException} at the end. */
+    /** {@return an operation yielding the next message; performing it throws {@link ChannelClosedException} at the end} */
     public Operation<T> getOperation() {
         return getOrThrow;
     }
 
-    /** An operation yielding the next message, or an empty {@code Optional} at the end. */
+    /** {@return an operation yielding the next message, or an empty {@code Optional} at the end} */
     public Operation<Optional<T>> getOrEndOperation() {
         return getOrEnd;
     }
@@ -218,7 +218,7 @@ public final class BufferedChannel<T> implements Iterable<T> {
         }
     }
 
-    /** True once {@link #close()} was called. */
+    /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         lock.lock();
         try {

@@ -106,8 +106,8 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /**
-     * An operation that completes, yielding null, when a receiver takes {@code message}
-     * (Guile's {@code put-operation}). Performing it throws {@link ChannelClosedException} if
+     * {@return an operation that completes, yielding null, when a receiver takes {@code message}
+     * (Guile's {@code put-operation})} Performing it throws {@link ChannelClosedException} if
      * the channel is closed before a receiver took the message.
      */
     public Operation<Void> putOperation(T message) {
@@ -115,7 +115,7 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /**
-     * An operation that completes with a message from a sender (Guile's {@code get-operation}).
+     * {@return an operation that completes with a message from a sender (Guile's {@code get-operation})}
      * Performing it throws {@link ChannelClosedException} once the channel is closed.
      */
     public Operation<T> getOperation() {
@@ -123,9 +123,9 @@ public final class Channel<T> implements Iterable<T> {
     }
 
     /**
-     * An operation that completes with a message from a sender, or with an empty
+     * {@return an operation that completes with a message from a sender, or with an empty
      * {@code Optional} once the channel is closed (Go's {@code v, ok := <-ch}, Kotlin's
-     * {@code receiveCatching}). A null message also yields an empty {@code Optional}.
+     * {@code receiveCatching})} A null message also yields an empty {@code Optional}.
      */
     public Operation<Optional<T>> getOrEndOperation() {
         return getOrEnd;
@@ -141,7 +141,7 @@ public final class Channel<T> implements Iterable<T> {
         drainClosed();
     }
 
-    /** True once {@link #close()} was called. */
+    /** {@return true once {@link #close()} was called} */
     public boolean isClosed() {
         return closed;
     }

@@ -99,12 +99,12 @@ public final class Condition {
         }                                       // S: it chose another branch or withdrew
     }
 
-    /** True once {@link #signal()} has been called. */
+    /** {@return true once {@link #signal()} has been called} */
     public boolean isSignalled() {
         return top == SIGNALLED;
     }
 
-    /** An operation that completes, yielding null, once this condition is signalled. */
+    /** {@return an operation that completes, yielding null, once this condition is signalled} */
     public Operation<Void> waitOperation() {
         return waitOp;
     }

@@ -8,6 +8,6 @@ package org.fibers.introspect;
  * thread while the fiber waits.
  */
 public interface DescribesWait {
-    /** What waiting on this object means, for a dump. */
+    /** {@return what waiting on this object means, for a dump} */
     WaitDescription describeWait();
 }

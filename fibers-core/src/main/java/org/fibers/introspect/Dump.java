@@ -8,8 +8,8 @@ public final class Dump {
     }
 
     /**
-     * A table of schedulers, then one line per fiber:
-     * {@code fiber-42  SUSPENDED  sched-1.0  age 1200 ms  channel-get channel@1b6d3586 for 800 ms}.
+     * {@return a table of schedulers, then one line per fiber:
+     * {@code fiber-42  SUSPENDED  sched-1.0  age 1200 ms  channel-get channel@1b6d3586 for 800 ms}}
      */
     public static String text(List<SchedulerInfo> schedulers, List<FiberInfo> fibers, long nowNanos) {
         StringBuilder b = new StringBuilder();
@@ -24,14 +24,14 @@ public final class Dump {
         return b.toString();
     }
 
-    /** One scheduler's counters on one line. */
+    /** {@return one scheduler's counters on one line} */
     public static String schedulerLine(SchedulerInfo s) {
         return String.format("%-10s %-8s runcount=%d runqueue=%d inbox=%d steals=%d sleeps=%d timers=%d fds=%d live-fibers=%d",
                 s.name(), s.running() ? "running" : "stopped", s.runcount(), s.runQueue(), s.inbox(), s.steals(), s.sleeps(),
                 s.pendingTimers(), s.fdsWatched(), s.liveFibers());
     }
 
-    /** One fiber on one line: name, state, scheduler, age, and its wait with how long. */
+    /** {@return one fiber on one line: name, state, scheduler, age, and its wait with how long} */
     public static String fiberLine(FiberInfo f, long nowNanos) {
         StringBuilder b = new StringBuilder(String.format("%-12s %-9s %-10s age %s", f.name(), f.state(),
                 f.scheduler(), millis(f.ageNanos())));
@@ -49,9 +49,9 @@ public final class Dump {
     }
 
     /**
-     * {@code {"schedulers":[{...}],"fibers":[{"name":..,"wait":{"kind":..,"target":..,
+     * {@return {@code {"schedulers":[{...}],"fibers":[{"name":..,"wait":{"kind":..,"target":..,
      * "deadlineInNanos":..,"branches":[..]},"waitNanos":..}]}}; unknown numbers are -1, a fiber
-     * with no wait has {@code "wait":null}.
+     * with no wait has {@code "wait":null}}
      */
     public static String json(List<SchedulerInfo> schedulers, List<FiberInfo> fibers, long nowNanos) {
         StringBuilder b = new StringBuilder(128 + 160 * fibers.size());

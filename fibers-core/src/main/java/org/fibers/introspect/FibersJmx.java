@@ -39,7 +39,7 @@ public final class FibersJmx {
         refresh(server);
     }
 
-    /** The name of {@code s}'s MBean. */
+    /** {@return the name of {@code s}'s MBean} */
     public static ObjectName nameOf(Scheduler s) {
         try {
             return new ObjectName("org.fibers:type=Scheduler,name=" + s.name());

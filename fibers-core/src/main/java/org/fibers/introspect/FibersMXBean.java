@@ -5,13 +5,13 @@ package org.fibers.introspect;
  * JMC or any JMX client. Registered by {@link FibersJmx#register()}.
  */
 public interface FibersMXBean {
-    /** Names of every live scheduler. */
+    /** {@return names of every live scheduler} */
     String[] getSchedulerNames();
 
-    /** Fibers not yet ended. */
+    /** {@return fibers not yet ended} */
     int getFiberCount();
 
-    /** One line per live fiber: name, state, scheduler, age and wait (see {@link Dump#fiberLine}). */
+    /** {@return one line per live fiber: name, state, scheduler, age and wait (see {@link Dump#fiberLine})} */
     String[] getFiberTable();
 
     /** {@link Introspection#dumpText()}. */

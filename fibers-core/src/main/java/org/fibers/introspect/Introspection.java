@@ -38,7 +38,7 @@ public final class Introspection {
     private Introspection() {
     }
 
-    /** Every scheduler made and not yet closed, peers included. */
+    /** {@return every scheduler made and not yet closed, peers included} */
     public static List<Scheduler> schedulers() {
         return Scheduler.all();
     }
@@ -62,7 +62,7 @@ public final class Introspection {
         return Optional.empty();
     }
 
-    /** Every fiber not yet ended, of every live scheduler, each once. */
+    /** {@return every fiber not yet ended, of every live scheduler, each once} */
     public static List<Fiber<?>> fibers() {
         Map<Fiber<?>, Boolean> seen = new IdentityHashMap<>();
         List<Fiber<?>> out = new ArrayList<>();
@@ -72,7 +72,7 @@ public final class Introspection {
         return out;
     }
 
-    /** The fibers not yet ended that {@code scheduler} owns now. */
+    /** {@return the fibers not yet ended that {@code scheduler} owns now} */
     public static List<Fiber<?>> fibers(Scheduler scheduler) {
         List<Fiber<?>> out = new ArrayList<>();
         for (Fiber<?> f : fibers()) {
@@ -110,7 +110,7 @@ public final class Introspection {
         return Optional.empty();
     }
 
-    /** What {@code fiber} waits for now, or null (running, queued, ended, or an undescribed park). */
+    /** {@return what {@code fiber} waits for now, or null (running, queued, ended, or an undescribed park)} */
     public static WaitDescription waitOf(Fiber<?> fiber) {
         Thread t = fiber.thread();
         if (t == null || fiber.state() != Fiber.State.SUSPENDED) {
@@ -123,7 +123,7 @@ public final class Introspection {
         return blocker == null ? null : WaitDescription.of("parked", blocker.getClass().getName());
     }
 
-    /** A snapshot of {@code fiber}. */
+    /** {@return a snapshot of {@code fiber}} */
     public static FiberInfo info(Fiber<?> fiber) {
         long now = System.nanoTime();
         Thread t = fiber.thread();
@@ -136,7 +136,7 @@ public final class Introspection {
                 born == 0 ? -1 : Math.max(0, now - born), wait, since == 0 ? -1 : Math.max(0, now - since));
     }
 
-    /** A snapshot of {@code s}'s counters. */
+    /** {@return a snapshot of {@code s}'s counters} */
     public static SchedulerInfo info(Scheduler s) {
         Thread c = s.kernelThread();
         boolean running = c != null && c.isAlive();
@@ -144,18 +144,18 @@ public final class Introspection {
                 s.stolenTasks(), s.sleepCount(), s.pendingTimers(), s.poller().watchedFds(), s.liveFibers());
     }
 
-    /** The stack of {@code fiber}'s virtual thread now; empty once it ended. */
+    /** {@return the stack of {@code fiber}'s virtual thread now; empty once it ended} */
     public static StackTraceElement[] stackOf(Fiber<?> fiber) {
         Thread t = fiber.thread();
         return t == null ? new StackTraceElement[0] : t.getStackTrace();
     }
 
-    /** Every live scheduler and fiber as text (see {@link Dump#text}). */
+    /** {@return every live scheduler and fiber as text (see {@link Dump#text})} */
     public static String dumpText() {
         return Dump.text(snapshotSchedulers(), snapshotFibers(), System.nanoTime());
     }
 
-    /** Every live scheduler and fiber as one JSON object (see {@link Dump#json}). */
+    /** {@return every live scheduler and fiber as one JSON object (see {@link Dump#json})} */
     public static String dumpJson() {
         return Dump.json(snapshotSchedulers(), snapshotFibers(), System.nanoTime());
     }

@@ -4,33 +4,33 @@ package org.fibers.introspect;
  * One scheduler's counters, {@code org.fibers:type=Scheduler,name=sched-G.I}; racy reads.
  */
 public interface SchedulerMXBean {
-    /** The scheduler's name. */
+    /** {@return the scheduler's name} */
     String getName();
 
-    /** Whether its loop runs now. */
+    /** {@return whether its loop runs now} */
     boolean isRunning();
 
     /** Turns taken. */
     long getRuncount();
 
-    /** Tasks in its run queue. */
+    /** {@return tasks in its run queue} */
     int getRunQueueLength();
 
     /** Tasks submitted from other threads, not yet in the run queue (racy). */
     int getInboxLength();
 
-    /** Tasks stolen from peers. */
+    /** {@return tasks stolen from peers} */
     long getSteals();
 
     /** Times its carrier went to sleep. */
     long getSleeps();
 
-    /** Timers pending. */
+    /** {@return timers pending} */
     int getPendingTimers();
 
-    /** Fds its poller watches. */
+    /** {@return fds its poller watches} */
     int getFdsWatched();
 
-    /** Live fibers of its group. */
+    /** {@return live fibers of its group} */
     long getLiveFibers();
 }

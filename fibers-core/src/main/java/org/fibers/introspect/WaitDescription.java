@@ -28,22 +28,22 @@ public record WaitDescription(String kind, String target, long deadlineNanos, Li
         branches = List.copyOf(branches);
     }
 
-    /** A wait of {@code kind} on {@code target}, with no deadline and no branches. */
+    /** {@return a wait of {@code kind} on {@code target}, with no deadline and no branches} */
     public static WaitDescription of(String kind, String target) {
         return new WaitDescription(kind, target, NO_DEADLINE, List.of());
     }
 
-    /** A timer wait of {@code kind} that ends at {@code deadlineNanos}. */
+    /** {@return a timer wait of {@code kind} that ends at {@code deadlineNanos}} */
     public static WaitDescription timer(String kind, long deadlineNanos) {
         return new WaitDescription(kind, "", deadlineNanos, List.of());
     }
 
-    /** The stable name of an object that has no name of its own: {@code prefix@hex identity}. */
+    /** {@return the stable name of an object that has no name of its own: {@code prefix@hex identity}} */
     public static String identity(String prefix, Object o) {
         return prefix + "@" + Integer.toHexString(System.identityHashCode(o));
     }
 
-    /** One line: {@code kind target [deadline in N ms]}, choices as {@code choice(a | b)}. */
+    /** {@return one line: {@code kind target [deadline in N ms]}, choices as {@code choice(a | b)}} */
     public String toText(long nowNanos) {
         StringBuilder b = new StringBuilder(kind);
         if (!branches.isEmpty()) {

@@ -44,7 +44,7 @@ public abstract class BaseOperation<T> extends Operation<T> {
     public static final Object NOT_READY = new Object();
 
     /**
-     * What a fiber blocked on this operation waits for, for introspection dumps. The default
+     * {@return what a fiber blocked on this operation waits for, for introspection dumps} The default
      * names the class; channels, timers, conditions and fibers-io's operations say more.
      * Called from any thread while a perform waits: cheap, never blocking.
      *
@@ -78,8 +78,8 @@ public abstract class BaseOperation<T> extends Operation<T> {
     protected abstract Runnable block(OpState state, Resumer<? super T> resume);
 
     /**
-     * The op-state of a perform whose only branch is this operation, owned by {@code owner}
-     * (the calling thread). The default is a plain {@link SoloState}; override to return a
+     * {@return the op-state of a perform whose only branch is this operation, owned by {@code owner}
+     * (the calling thread)} The default is a plain {@link SoloState}; override to return a
      * subclass that {@link #block} then uses as its waiter record as well (see
      * {@link SoloState}). Called at most once per perform, just before {@link #block}.
      */
@@ -99,9 +99,9 @@ public abstract class BaseOperation<T> extends Operation<T> {
     }
 
     /**
-     * The block phase of {@link #perform()} alone: for a subclass's own entry point that has
+     * {@return the block phase of {@link #perform()} alone: for a subclass's own entry point that has
      * called {@link org.fibers.scheduler.Scheduler#preemptionPoint()} and run the try step
-     * itself, allocation-free, and found it {@link #NOT_READY} (as {@code Channel.put} does).
+     * itself, allocation-free, and found it {@link #NOT_READY} (as {@code Channel.put} does)}
      * Publishes this operation's waiter and blocks until the operation completes.
      */
     protected final T performBlocking() {
@@ -126,7 +126,7 @@ public abstract class BaseOperation<T> extends Operation<T> {
     /** The try function of {@link Operation#base}. */
     @FunctionalInterface
     public interface TryFn<T> {
-        /** The raw result (a {@code T}) or {@link BaseOperation#NOT_READY}; see {@link BaseOperation#tryPerform()}. */
+        /** {@return the raw result (a {@code T}) or {@link BaseOperation#NOT_READY}; see {@link BaseOperation#tryPerform()}} */
         Object tryPerform();
     }
 

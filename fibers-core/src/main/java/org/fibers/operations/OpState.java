@@ -165,7 +165,7 @@ public class OpState implements DescribesWait {
         return waitingSince;
     }
 
-    /** True once this perform is complete (or withdrawn): its waiters are stale. */
+    /** {@return true once this perform is complete (or withdrawn): its waiters are stale} */
     public final boolean isSynced() {
         return state == SYNCED;
     }
@@ -190,10 +190,10 @@ public class OpState implements DescribesWait {
     }
 
     /**
-     * Pair commit, for a performer that is itself published (its own {@code mine} state is
+     * {@return pair commit, for a performer that is itself published (its own {@code mine} state is
      * visible to others) and wants to complete a peer's waiter at the same time: claims
      * {@code mine} first (WAITING to CLAIMED) so no one completes it meanwhile, then moves
-     * {@code theirs} from WAITING to SYNCED, then {@code mine} to SYNCED. Backs off if the peer
+     * {@code theirs} from WAITING to SYNCED, then {@code mine} to SYNCED} Backs off if the peer
      * is gone. Must be called by the owner of {@code mine} only.
      */
     public static Commit commit(OpState mine, OpState theirs) {

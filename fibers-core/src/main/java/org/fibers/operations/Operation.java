@@ -80,8 +80,8 @@ public abstract class Operation<T> {
     }
 
     /**
-     * An operation that performs this one and then applies {@code f} to its value, in the
-     * performing thread. Guile's {@code wrap-operation}.
+     * {@return an operation that performs this one and then applies {@code f} to its value, in the
+     * performing thread} Guile's {@code wrap-operation}.
      */
     public abstract <R> Operation<R> wrap(Function<? super T, ? extends R> f);
 
@@ -92,8 +92,8 @@ public abstract class Operation<T> {
     abstract boolean isStatic();
 
     /**
-     * An operation that performs exactly one of {@code ops}: the first that can complete (trying
-     * them from a random start, for fairness), or else whichever completes first while blocked.
+     * {@return an operation that performs exactly one of {@code ops}: the first that can complete (trying
+     * them from a random start, for fairness), or else whichever completes first while blocked}
      * No operation is chosen twice, and the branches that lose leave no trace. Guile's
      * {@code choice-operation}. With no arguments it is {@link #never()}.
      */
@@ -109,8 +109,8 @@ public abstract class Operation<T> {
     }
 
     /**
-     * An operation built anew each time it is performed: {@code builder} runs at the start of
-     * every {@code perform()} (CML's {@code guard}). Use it for operations whose construction
+     * {@return an operation built anew each time it is performed: {@code builder} runs at the start of
+     * every {@code perform()} (CML's {@code guard})} Use it for operations whose construction
      * has effects, such as starting a request or reading the clock.
      */
     public static <T> Operation<T> guard(Supplier<? extends Operation<? extends T>> builder) {
@@ -129,21 +129,21 @@ public abstract class Operation<T> {
         return new WithNack<>(Objects.requireNonNull(builder));
     }
 
-    /** An operation that is always ready and yields {@code value} (CML's {@code alwaysEvt}). */
+    /** {@return an operation that is always ready and yields {@code value} (CML's {@code alwaysEvt})} */
     public static <T> Operation<T> always(T value) {
         return new Always<>(value);
     }
 
-    /** An operation that never completes (CML's {@code never}); choice's neutral element. */
+    /** {@return an operation that never completes (CML's {@code never}); choice's neutral element} */
     @SuppressWarnings("unchecked")
     public static <T> Operation<T> never() {
         return (Operation<T>) Never.INSTANCE;
     }
 
     /**
-     * An operation that completes when {@code stage} does, with its value; performing it
+     * {@return an operation that completes when {@code stage} does, with its value; performing it
      * throws {@link org.fibers.FiberFailedException} (cause: the stage's exception) if the
-     * stage failed, or {@link org.fibers.FiberCancelledException} if it was cancelled. So a
+     * stage failed, or {@link org.fibers.FiberCancelledException} if it was cancelled} So a
      * fiber can choose between a future and a channel:
      * {@code Operation.choice(fromCompletionStage(reply), timeoutOp).perform()}.
      *

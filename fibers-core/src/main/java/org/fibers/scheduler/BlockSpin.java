@@ -30,8 +30,8 @@ public final class BlockSpin {
     }
 
     /**
-     * The scheduler of the calling fiber when that fiber may busy-wait before it parks (see the
-     * class notes), else null.
+     * {@return the scheduler of the calling fiber when that fiber may busy-wait before it parks (see the
+     * class notes), else null}
      */
     public static Scheduler candidate() {
         if (NANOS <= 0) {

@@ -13,7 +13,7 @@ public final class CoarseClock {
     private CoarseClock() {
     }
 
-    /** The nanoTime of the last tick, or 0 if no ticker has run yet. */
+    /** {@return the nanoTime of the last tick, or 0 if no ticker has run yet} */
     public static long now() {
         return now;
     }

@@ -93,7 +93,7 @@ public final class Scheduler implements AutoCloseable {
         return group.members[0];
     }
 
-    /** The scheduler running the caller (a fiber or a task on its carrier), or null. */
+    /** {@return the scheduler running the caller (a fiber or a task on its carrier), or null} */
     public static Scheduler current() {
         Thread c = LoomSupport.currentCarrier();
         return c == null ? null : RunningSchedulers.onCarrier(c);
@@ -105,7 +105,7 @@ public final class Scheduler implements AutoCloseable {
         return s != null ? s : FallbackTimers.SCHEDULER;
     }
 
-    /** The task the current scheduler is running (low-level: a fiber is a task), or null. */
+    /** {@return the task the current scheduler is running (low-level: a fiber is a task), or null} */
     public static Task currentTask() {
         Scheduler s = current();
         return s == null ? null : s.runningTaskRacy();
@@ -113,40 +113,40 @@ public final class Scheduler implements AutoCloseable {
 
     // ---------------------------------------------------------------- Guile's scheduler API
 
-    /** The thread running this scheduler, or null when it is not running. */
+    /** {@return the thread running this scheduler, or null when it is not running} */
     public Thread kernelThread() {
         Thread c = carrier;
         return c != null ? c : lifecycle.expectedCarrier();
     }
 
-    /** Number of turns this scheduler has taken. */
+    /** {@return number of turns this scheduler has taken} */
     public long runcount() {
         return carrierLoop.runcount();
     }
 
     /**
-     * Number of times this scheduler's carrier found no work, spun without finding any, and
-     * went to sleep in its poller (each costs a wakeup later, a system call at least).
+     * {@return number of times this scheduler's carrier found no work, spun without finding any, and
+     * went to sleep in its poller (each costs a wakeup later, a system call at least)}
      */
     public long sleepCount() {
         return carrierLoop.sleepCount();
     }
 
     /**
-     * How long a sleeping carrier of this scheduler's group took to run again after a wakeup,
-     * smoothed over recent wakeups, in nanoseconds; 0 before the first. Idle carriers spin for
+     * {@return how long a sleeping carrier of this scheduler's group took to run again after a wakeup,
+     * smoothed over recent wakeups, in nanoseconds; 0 before the first} Idle carriers spin for
      * up to twice this while a peer is busy, rather than sleep through its next hand-off.
      */
     public long wakeLatencyNanos() {
         return group.wakeLatencyNanos();
     }
 
-    /** Number of tasks this scheduler stole from its peers. */
+    /** {@return number of tasks this scheduler stole from its peers} */
     public long stolenTasks() {
         return carrierLoop.search.stolenCount();
     }
 
-    /** The other schedulers of this one's group. */
+    /** {@return the other schedulers of this one's group} */
     public List<Scheduler> remotePeers() {
         List<Scheduler> peers = new ArrayList<>(group.members.length - 1);
         for (Scheduler s : group.members) {
@@ -157,27 +157,27 @@ public final class Scheduler implements AutoCloseable {
         return List.copyOf(peers);
     }
 
-    /** All schedulers of this group, this one included. */
+    /** {@return all schedulers of this group, this one included} */
     public List<Scheduler> peers() {
         return List.of(group.members);
     }
 
-    /** True if this scheduler has runnable tasks queued. A racy snapshot. */
+    /** {@return true if this scheduler has runnable tasks queued} A racy snapshot. */
     public boolean workPending() {
         return routing.workPending();
     }
 
-    /** A scheduler of this group for new work: the less loaded of two random peers (self included). */
+    /** {@return a scheduler of this group for new work: the less loaded of two random peers (self included)} */
     public Scheduler chooseParallel() {
         return group.choose();
     }
 
-    /** Entries in the timer queue, counting cancelled ones not yet removed. A racy snapshot. */
+    /** {@return entries in the timer queue, counting cancelled ones not yet removed} A racy snapshot. */
     public int pendingTimers() {
         return timers.size();
     }
 
-    /** The poller installed in this scheduler (fibers-io installs its epoll poller). */
+    /** {@return the poller installed in this scheduler (fibers-io installs its epoll poller)} */
     public Poller poller() {
         return poller;
     }
@@ -311,7 +311,7 @@ public final class Scheduler implements AutoCloseable {
         return this;
     }
 
-    /** Fibers started and not yet finished in this scheduler's group. */
+    /** {@return fibers started and not yet finished in this scheduler's group} */
     public long liveFibers() {
         return group.liveFibers();
     }
@@ -384,7 +384,7 @@ public final class Scheduler implements AutoCloseable {
 
     // ---------------------------------------------------------------- introspection
 
-    /** Every scheduler made and not yet closed, peers included, in creation order. */
+    /** {@return every scheduler made and not yet closed, peers included, in creation order} */
     public static List<Scheduler> all() {
         return LiveSchedulers.all();
     }
@@ -394,12 +394,12 @@ public final class Scheduler implements AutoCloseable {
         return "sched-" + group.id + "." + index;
     }
 
-    /** Whether {@link #close()} was called on this scheduler's group. */
+    /** {@return whether {@link #close()} was called on this scheduler's group} */
     public boolean isClosed() {
         return lifecycle.isClosed();
     }
 
-    /** Tasks waiting in this scheduler's run queue now (racy: a snapshot for monitoring). */
+    /** {@return tasks waiting in this scheduler's run queue now (racy: a snapshot for monitoring)} */
     public int runQueueLength() {
         return queue.load();
     }
@@ -413,8 +413,8 @@ public final class Scheduler implements AutoCloseable {
     }
 
     /**
-     * The not yet ended fibers (as tasks) started from this scheduler's carrier, plus, for the
-     * group's first member, those started from outside the group. The registry belongs to the
+     * {@return the not yet ended fibers (as tasks) started from this scheduler's carrier, plus, for the
+     * group's first member, those started from outside the group} The registry belongs to the
      * carrier, so while the scheduler runs the copy is made there (a timer task) and awaited
      * for up to {@code timeoutMillis}; a carrier busy for longer is read without its help, and
      * that copy may then miss or repeat a fiber the carrier moves meanwhile. Costs the

@@ -44,7 +44,7 @@ public abstract class Task {
     /** Runs one step of this task on the current carrier. Called only by a scheduler. */
     protected abstract void run();
 
-    /** The scheduler that currently owns this task. */
+    /** {@return the scheduler that currently owns this task} */
     public final Scheduler owner() {
         return owner;
     }

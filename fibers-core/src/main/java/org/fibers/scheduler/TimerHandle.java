@@ -11,9 +11,9 @@ public interface TimerHandle {
      */
     boolean cancel();
 
-    /** The deadline, in {@link System#nanoTime()} units. */
+    /** {@return the deadline, in {@link System#nanoTime()} units} */
     long deadlineNanos();
 
-    /** True until the task runs or is cancelled. */
+    /** {@return true until the task runs or is cancelled} */
     boolean isPending();
 }

@@ -40,8 +40,8 @@ public final class Timers {
     }
 
     /**
-     * An operation that completes once {@code duration} has elapsed, counted from the moment it is
-     * performed (each perform starts its own delay, so the object can be reused). Guile's
+     * {@return an operation that completes once {@code duration} has elapsed, counted from the moment it is
+     * performed (each perform starts its own delay, so the object can be reused)} Guile's
      * {@code sleep-operation} counts from creation instead; use {@link #timerOperation} for a
      * fixed deadline. A zero or negative duration is ready at once.
      */
@@ -51,8 +51,8 @@ public final class Timers {
     }
 
     /**
-     * An operation that completes once {@link System#nanoTime()} has reached
-     * {@code expiryNanos} (Guile's {@code timer-operation}).
+     * {@return an operation that completes once {@link System#nanoTime()} has reached
+     * {@code expiryNanos} (Guile's {@code timer-operation})}
      */
     public static Operation<Void> timerOperation(long expiryNanos) {
         return new TimerOperation(expiryNanos);

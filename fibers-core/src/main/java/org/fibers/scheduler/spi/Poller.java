@@ -25,7 +25,7 @@ public interface Poller extends AutoCloseable {
     void pollBlocking(long deadlineNanos);
 
     /**
-     * True while this poller watches event sources (fds). An idle scheduler then goes straight
+     * {@return true while this poller watches event sources (fds)} An idle scheduler then goes straight
      * to {@link #pollBlocking} instead of first spinning for work from its peers: the events
      * it waits for would not be seen by the spin, which would only burn CPU. Carrier only.
      */
@@ -34,8 +34,8 @@ public interface Poller extends AutoCloseable {
     }
 
     /**
-     * How many fds this poller watches now, for introspection; any thread, a racy read is
-     * fine. The default poller watches none.
+     * {@return how many fds this poller watches now, for introspection; any thread, a racy read is
+     * fine} The default poller watches none.
      */
     default int watchedFds() {
         return 0;

@@ -9,12 +9,12 @@ import org.fibers.scheduler.Scheduler;
  * poller.
  */
 public interface PollerProvider {
-    /** Higher wins. The built-in parking poller has priority 0. */
+    /** {@return higher wins} The built-in parking poller has priority 0. */
     int priority();
 
-    /** False when this provider cannot work here (say, no native library for this platform). */
+    /** {@return false when this provider cannot work here (say, no native library for this platform)} */
     boolean isAvailable();
 
-    /** A poller for {@code scheduler}; called once, before the scheduler runs. */
+    /** {@return a poller for {@code scheduler}; called once, before the scheduler runs} */
     Poller create(Scheduler scheduler);
 }

@@ -4,7 +4,8 @@
  * {@link org.fibers.io.poll.EpollPollerProvider} through {@link java.util.ServiceLoader}) and the
  * per-fd waiter record {@link org.fibers.io.poll.PolledFd}.
  *
- * <p>This package is the machinery under {@code org.fibers.io}; users do not need it. It is
+ * <p>Not API: it may change in any release. This package is the machinery under
+ * {@code org.fibers.io}; users do not need it. It is
  * public only because the sockets and operations in {@code org.fibers.io} are built on it.
  *
  * <h2>Vocabulary</h2>

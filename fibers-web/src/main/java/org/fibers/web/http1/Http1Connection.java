@@ -183,14 +183,26 @@ final class Http1Connection implements Runnable {
      * closed, so the kernel does not answer unread input with a reset that could destroy our
      * response before the client read it.
      */
+    private static final long LINGER_NANOS = 2_000_000_000L;
+
     private void lingeringClose() {
         try {
             socket.shutdownOutput();
-            socket.setReadTimeout(Duration.ofMillis(500));
             byte[] sink = in.buf;
             long drained = 0;
-            int n;
-            while (drained < 256 * 1024 && (n = socket.read(sink, 0, sink.length)) >= 0) {
+            // at most 2 s in all (as Apache httpd's lingering close): a client that keeps
+            // dribbling bytes must not hold the connection open 500 ms at a time forever
+            long deadline = System.nanoTime() + LINGER_NANOS;
+            for (;;) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0 || drained >= 256 * 1024) {
+                    break;
+                }
+                socket.setReadTimeout(Duration.ofNanos(Math.min(left, 500_000_000L)));
+                int n = socket.read(sink, 0, sink.length);
+                if (n < 0) {
+                    break;
+                }
                 drained += n;
             }
         } catch (IOException e) {

@@ -34,7 +34,9 @@ import org.junit.jupiter.api.io.TempDir;
  * each one, compiles it as it stands (imports included) against the modules on this test's
  * class path, and runs its {@code main} in a child JVM with the flags the README gives. A
  * snippet passes when it compiles without errors, exits 0 within a minute, and writes nothing
- * that looks like a failure (an exception, an ERROR log line) to either stream.
+ * that looks like a failure (an exception, an ERROR log line) to either stream. A block fenced
+ * {@code ```java fragment} is an excerpt, not a program, and is left out (the web server's
+ * excerpt is compiled and run by fibers-web's ReadmeSnippetTest).
  */
 class ReadmeSnippetsTest {
     private static final Pattern BLOCK = Pattern.compile("(?m)^```java\\n(.*?)^```$", Pattern.DOTALL);

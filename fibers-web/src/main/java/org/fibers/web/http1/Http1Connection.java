@@ -139,6 +139,11 @@ final class Http1Connection implements Runnable {
             }
             return;
         } catch (Throwable t) {
+            if (Thread.currentThread().isInterrupted()) {
+                // cancelled (the server's grace period is over) and the handler turned it into
+                // another exception, e.g. IOException("interrupted"): cancellation wins, no 500
+                throw new FiberCancelledException("handler cancelled on " + head.method() + " " + head.target(), t);
+            }
             if (t instanceof IOException && (exchange.responded() || exchange.bodyFailed())) {
                 throw (IOException) t; // reading the request or writing the response failed: the client went away
             }

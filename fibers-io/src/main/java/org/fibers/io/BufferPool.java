@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.concurrent.atomic.AtomicLong;
+import org.fibers.internal.LoomSupport;
 
 /**
  * The native I/O buffers of {@link FiberSocket}s: borrowed when a read or a write has bytes to
@@ -20,16 +21,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class BufferPool {
     /*
-     * Implementation notes. Stripes, each a small stack guarded by a try-lock: a borrower or
-     * returner picks its stripe by its thread's id (a fiber's own virtual-thread id, so fibers of
-     * one carrier spread over the stripes), takes the stripe's lock with one CAS and never waits
-     * for it: if the CAS fails (another thread holds that stripe, which is rare) it allocates, or
-     * frees, instead. So the pool costs one CAS and one release store per borrow or return and
-     * is never a point of contention.
+     * Implementation notes. Stripes, each a small stack guarded by a try-lock. A borrower or
+     * returner uses the stripe its carrier thread owns: the first time a carrier comes by it
+     * claims a free stripe (one CAS on the stripe's owner), near the slot its thread id hashes
+     * to; afterwards it finds that stripe on the first probe. So with one carrier per core the
+     * stripes stay in their cores' caches, and a fiber that moves to another carrier simply
+     * uses that carrier's stripe. Threads beyond the stripes (plain threads doing blocking I/O
+     * on fiber sockets, say) share the stripe their id hashes to. The try-lock makes every
+     * stripe safe to share: it is taken with one CAS and never waited for; if the CAS fails
+     * (another thread holds that stripe for a few stores, which is rare) the caller allocates,
+     * or frees, instead. Stripes are padded so that two never share a cache line.
      *
      * Why this scheme (measured, see FiberSocket's javadoc): a per-socket buffer pinned 16 KiB of
      * native memory per idle connection and was freed only by the GC's cleaners; allocating and
-     * freeing on every borrow works but costs a malloc and a free per read and per flush.
+     * freeing on every borrow works but costs a malloc and a free per read and per flush. The
+     * first pool picked the stripe by the fiber's own thread id, so both cores used every
+     * stripe, and each borrow and return moved the stripe's cache lines between the cores.
      */
 
     /** Size of every buffer; a read fills at most this much, a flush sends at most this much per call. */
@@ -42,6 +49,9 @@ final class BufferPool {
     /** Live native buffers (borrowed or kept), and how many were ever allocated. */
     private static final AtomicLong LIVE = new AtomicLong();
     private static final AtomicLong ALLOCATED = new AtomicLong();
+
+    /** How many stripes a carrier looks at, from its home slot on, for its own or a free one. */
+    private static final int PROBES = 4;
 
     static {
         int want = Math.max(4, 2 * Runtime.getRuntime().availableProcessors());
@@ -75,7 +85,7 @@ final class BufferPool {
 
     /** A buffer of {@link #SIZE} bytes, its content undefined. */
     static Lease borrow() {
-        Stripe s = STRIPES[(int) Thread.currentThread().threadId() & MASK];
+        Stripe s = stripe();
         if (s.tryLock()) {
             Lease l = s.top > 0 ? s.stack[--s.top] : null;
             if (l != null) {
@@ -93,7 +103,7 @@ final class BufferPool {
 
     /** Gives {@code l} back; it must not be used afterwards. */
     static void giveBack(Lease l) {
-        Stripe s = STRIPES[(int) Thread.currentThread().threadId() & MASK];
+        Stripe s = stripe();
         if (s.tryLock()) {
             boolean kept = s.top < s.stack.length;
             if (kept) {
@@ -111,6 +121,33 @@ final class BufferPool {
     /** Native buffers alive now: borrowed plus kept. */
     static long live() {
         return LIVE.get();
+    }
+
+    /**
+     * The stripe of the caller's carrier thread (the caller itself when it is a platform
+     * thread): the one it owns, else one it claims now, else the shared one its id hashes to.
+     */
+    private static Stripe stripe() {
+        Thread carrier = LoomSupport.currentCarrier();
+        int home = (int) ((carrier.threadId() * 0x9E3779B97F4A7C15L) >>> 40);
+        for (int i = 0; i < PROBES; i++) {
+            Stripe s = STRIPES[(home + i) & MASK];
+            Thread owner = s.owner;
+            if (owner == carrier) {
+                return s;
+            }
+            // success: the stripe is this carrier's from now on; failure: another thread claimed
+            // it first, so probe on (it may be ours only if we claimed it, which we did not)
+            if (owner == null && OWNER.compareAndSet(s, null, carrier)) {
+                return s;
+            }
+        }
+        return STRIPES[home & MASK];
+    }
+
+    /** How many stripes there are (a power of two, at least 4). */
+    static int stripes() {
+        return STRIPES.length;
     }
 
     /** Buffers ever allocated. */
@@ -137,15 +174,32 @@ final class BufferPool {
         return live() * SIZE;
     }
 
-    /** One stack of free buffers and its try-lock. */
-    private static final class Stripe {
+    /** Padding before a stripe's fields: the object before it never shares their cache line. */
+    @SuppressWarnings("unused")
+    private static class StripePadding {
+        long p0, p1, p2, p3, p4, p5, p6, p7;
+    }
+
+    /** The fields of a stripe (a superclass's fields are laid out before a subclass's). */
+    private static class StripeFields extends StripePadding {
         /**
          * <pre>  0 (free) --tryLock: CAS--> 1 (held) --unlock--> 0 </pre>
          */
-        private volatile int lock;
-        final Lease[] stack;
+        volatile int lock;
+        /**
+         * The carrier that uses this stripe as its own.
+         * <pre>  null (free) --a carrier's first probe: CAS--> that carrier (for good) </pre>
+         */
+        volatile Thread owner;
+        Lease[] stack;
         /** Free buffers in {@link #stack}; under the lock (racy reads for statistics). */
         int top;
+    }
+
+    /** One stack of free buffers and its try-lock, padded on both sides. */
+    @SuppressWarnings("unused")
+    private static final class Stripe extends StripeFields {
+        long q0, q1, q2, q3, q4, q5, q6, q7;
 
         Stripe(int keep) {
             stack = new Lease[Math.max(0, keep)];
@@ -163,10 +217,12 @@ final class BufferPool {
 
     // VarHandle mechanics
     private static final VarHandle LOCK;
+    private static final VarHandle OWNER;
 
     static {
         try {
-            LOCK = MethodHandles.lookup().findVarHandle(Stripe.class, "lock", int.class);
+            LOCK = MethodHandles.lookup().findVarHandle(StripeFields.class, "lock", int.class);
+            OWNER = MethodHandles.lookup().findVarHandle(StripeFields.class, "owner", Thread.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

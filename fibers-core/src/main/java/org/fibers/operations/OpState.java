@@ -132,7 +132,11 @@ public class OpState implements DescribesWait {
      */
     Object waitingFor;
     int waitingCount;
-    /** {@link System#nanoTime()} when the owner first parked; 0 before. */
+    /**
+     * When the owner first parked, on the {@link System#nanoTime()} scale: the
+     * {@link org.fibers.scheduler.CoarseClock} (a tick, 10 ms at the default hz, early at
+     * most) once a preemption ticker runs, else the clock itself; 0 before.
+     */
     long waitingSince;
 
     OpState(Thread owner) {
@@ -160,7 +164,10 @@ public class OpState implements DescribesWait {
         return WaitDescription.of("operation", "");
     }
 
-    /** {@link System#nanoTime()} when the owner parked on this state, or 0 before. */
+    /**
+     * {@return when the owner parked on this state, on the {@link System#nanoTime()} scale and
+     * to the preemption ticker's resolution (up to one tick early), or 0 before}
+     */
     public final long waitingSinceNanos() {
         return waitingSince;
     }

@@ -59,9 +59,14 @@ final class Sysmon implements Runnable {
     @Override
     public void run() {
         long period = TimeUnit.SECONDS.toNanos(1) / hz;
-        while (!stopped) {
-            LockSupport.parkNanos(this, period);
-            tick();
+        CoarseClock.tickerStarted();
+        try {
+            while (!stopped) {
+                LockSupport.parkNanos(this, period);
+                tick();
+            }
+        } finally {
+            CoarseClock.tickerStopped();        // this thread ticks no more
         }
     }
 

@@ -9,7 +9,9 @@ import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
 import org.fibers.Fiber;
 import org.fibers.Fibers;
+import org.HdrHistogram.Histogram;
 import org.fibers.RunOptions;
+import org.fibers.examples.Latency;
 import org.fibers.io.FiberSocket;
 
 /**
@@ -21,6 +23,7 @@ import org.fibers.io.FiberSocket;
  * <pre>
  * memcached-client N M [host:port ...]     (default 127.0.0.1:11211; connections take the servers in turn)
  * </pre>
+ * A second line gives the latency percentiles of the operations ({@link Latency}).
  */
 public final class GuileClient {
     private GuileClient() {
@@ -48,14 +51,16 @@ public final class GuileClient {
     /** Runs the load; true when every value read back matched. */
     public static boolean run(int connections, int pairs, List<InetSocketAddress> servers) {
         AtomicLong failures = new AtomicLong();
+        Histogram[] latencies = new Histogram[connections];
         long start = System.nanoTime();
         Fibers.run(RunOptions.builder().parallelism(Runtime.getRuntime().availableProcessors()).build(), () -> {
             List<Fiber<?>> fibers = new ArrayList<>();
             for (int i = 0; i < connections; i++) {
                 int id = i;
+                latencies[i] = Latency.newHistogram();
                 fibers.add(Fibers.spawn(() -> {
                     try {
-                        if (!client(id, pairs, servers.get(id % servers.size()))) {
+                        if (!client(id, pairs, servers.get(id % servers.size()), latencies[id])) {
                             failures.incrementAndGet();
                         }
                     } catch (IOException e) {
@@ -73,6 +78,11 @@ public final class GuileClient {
         long ops = 2L * connections * pairs;
         System.out.printf(Locale.ROOT, "%d connections x %d set/get pairs: %d operations in %.3f s, %.0f operations/s%n",
                 connections, pairs, ops, seconds, ops / seconds);
+        Histogram all = Latency.newHistogram();
+        for (Histogram h : latencies) {
+            all.add(h);
+        }
+        System.out.println(Latency.of(all));
         if (failures.get() > 0) {
             System.out.println(failures.get() + " connections saw a wrong value or failed");
             return false;
@@ -80,16 +90,20 @@ public final class GuileClient {
         return true;
     }
 
-    private static boolean client(int id, int pairs, InetSocketAddress server) throws IOException {
+    /** One connection's pairs; each set and each get is one latency sample. */
+    private static boolean client(int id, int pairs, InetSocketAddress server, Histogram latency) throws IOException {
         try (FiberSocket s = FiberSocket.connect(server)) {
             String key = "test-" + id;
             for (int j = 0; j < pairs; j++) {
                 String value = id + "-" + j;
+                long sent = System.nanoTime();
                 s.write("set " + key + " 0 0 " + value.length() + "\r\n" + value + "\r\n");
                 s.flush();
                 if (!"STORED\r".equals(s.readLine())) {
                     return false;
                 }
+                long got = System.nanoTime();
+                latency.recordValue(Math.max(1, got - sent));
                 s.write("get " + key + "\r\n");
                 s.flush();
                 String header = s.readLine();
@@ -100,6 +114,7 @@ public final class GuileClient {
                     System.err.println("connection " + id + ": expected " + value + ", got " + header + " / " + data);
                     return false;
                 }
+                latency.recordValue(Math.max(1, System.nanoTime() - got));
             }
             return true;
         }

@@ -10,7 +10,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.fibers.Fiber;
 import org.fibers.FiberFailedException;
 import org.fibers.Fibers;
+import org.HdrHistogram.Histogram;
 import org.fibers.RunOptions;
+import org.fibers.examples.Latency;
 import org.fibers.io.FiberSocket;
 import org.fibers.io.blocking.Resolver;
 import org.fibers.scheduler.Scheduler;
@@ -23,22 +25,27 @@ import org.fibers.scheduler.Scheduler;
  * <pre>
  * PingClient N M [host [port]]        (defaults 127.0.0.1 11211)
  * </pre>
- * Exit status 0 when every echo matched, 1 otherwise.
+ * Exit status 0 when every echo matched, 1 otherwise. A second line gives the round trips'
+ * latency percentiles ({@link Latency}), each connection recording its own.
  */
 public final class PingClient {
     private PingClient() {
     }
 
     /** What a run measured. */
-    public record Result(int clients, int requests, long roundTrips, long nanos, long failures, String firstFailure) {
+    public record Result(int clients, int requests, long roundTrips, long nanos, long failures, String firstFailure,
+                         Latency.Percentiles latency) {
+        /** @return round trips per second over the whole run */
         public double roundTripsPerSecond() {
             return roundTrips * 1e9 / nanos;
         }
 
+        /** @return the run's wall-clock time in seconds */
         public double seconds() {
             return nanos / 1e9;
         }
 
+        /** @return whether every connection made all its round trips and every echo matched */
         public boolean ok() {
             return failures == 0 && roundTrips == (long) clients * requests;
         }
@@ -47,10 +54,16 @@ public final class PingClient {
         public String toString() {
             return String.format(Locale.ROOT, "%d clients x %d requests: %d round trips in %.3f s, %.0f round trips/s%s",
                     clients, requests, roundTrips, seconds(), roundTripsPerSecond(),
-                    failures == 0 ? "" : ", " + failures + " FAILED (first: " + firstFailure + ")");
+                    failures == 0 ? "" : ", " + failures + " FAILED (first: " + firstFailure + ")")
+                    + System.lineSeparator() + latency;
         }
     }
 
+    /**
+     * The command-line entry point.
+     *
+     * @param args N M [host [port]]
+     */
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 4) {
             System.err.println("usage: PingClient N M [host [port]]   (N connections x M requests each)");
@@ -65,7 +78,16 @@ public final class PingClient {
         System.exit(r.ok() ? 0 : 1);
     }
 
-    /** Runs the test in its own Fibers.run on the calling thread. */
+    /**
+     * Runs the test in its own Fibers.run on the calling thread.
+     *
+     * @param host        the server's host
+     * @param port        its port
+     * @param clients     N, the connections
+     * @param requests    M, the round trips each makes
+     * @param parallelism the client's schedulers
+     * @return what was measured
+     */
     public static Result run(String host, int port, int clients, int requests, int parallelism) {
         return Fibers.run(RunOptions.builder().parallelism(parallelism).build(), () -> {
             // Resolve once, before spawning the clients (Guile's client notes that getaddrinfo
@@ -76,9 +98,11 @@ public final class PingClient {
             AtomicLong failures = new AtomicLong();
             long start = System.nanoTime();
             List<Fiber<Long>> fibers = new ArrayList<>(clients);
+            Histogram[] latencies = new Histogram[clients];
             for (int i = 0; i < clients; i++) {
                 int id = i;
-                fibers.add(Fibers.spawn(() -> clientLoop(server, id, requests), here, true));
+                latencies[i] = Latency.newHistogram();
+                fibers.add(Fibers.spawn(() -> clientLoop(server, id, requests, latencies[id]), here, true));
             }
             long roundTrips = 0;
             String firstFailure = null;
@@ -92,18 +116,24 @@ public final class PingClient {
                     }
                 }
             }
-            return new Result(clients, requests, roundTrips, System.nanoTime() - start, failures.get(), firstFailure);
+            long nanos = System.nanoTime() - start;
+            Histogram all = Latency.newHistogram();
+            for (Histogram h : latencies) {
+                all.add(h);
+            }
+            return new Result(clients, requests, roundTrips, nanos, failures.get(), firstFailure, Latency.of(all));
         });
     }
 
     /** Guile's client-loop: M requests of "test-n", each echo checked. Returns the round trips made. */
-    static long clientLoop(InetSocketAddress server, int n, int requests) throws IOException {
+    static long clientLoop(InetSocketAddress server, int n, int requests, Histogram latency) throws IOException {
         String test = "test-" + n;
         byte[] request = (test + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] expected = test.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         byte[] response = new byte[Math.max(512, expected.length)];
         try (FiberSocket s = FiberSocket.connect(server)) {
             for (int m = 0; m < requests; m++) {
+                long sent = System.nanoTime();
                 s.write(request);
                 s.flush();
                 int len = s.readLine(response);
@@ -111,6 +141,7 @@ public final class PingClient {
                     throw new IOException("Bad response: " + (len < 0 ? "end of stream"
                             : new String(response, 0, len, java.nio.charset.StandardCharsets.UTF_8)) + " (expected " + test + ")");
                 }
+                latency.recordValue(Math.max(1, System.nanoTime() - sent));
             }
             return requests;
         }

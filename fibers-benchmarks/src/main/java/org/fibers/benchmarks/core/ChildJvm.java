@@ -24,7 +24,8 @@ public final class ChildJvm {
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("fibers.")) { // tuning knobs given to us apply to the children too
+            // tuning knobs given to us apply to the children too; the results file is ours alone
+            if (key.startsWith("fibers.") && !key.equals(org.fibers.benchmarks.report.Results.FILE_PROPERTY)) {
                 cmd.add("-D" + key + "=" + System.getProperty(key));
             }
         }

@@ -29,8 +29,10 @@ import org.jfree.data.xy.XYSeriesCollection;
  *     between rounds shows beside the level;</li>
  * <li>latency percentiles (p50, p90, p99) per scenario where the area measured them (ping,
  *     memcached, web);</li>
- * <li>memory per connection against the number of connections (footprint): for each server,
- *     the resident memory above its smallest measured count, divided by the connections added.</li>
+ * <li>memory per connection against the number of connections (footprint): the resident bytes
+ *     per connection each server was measured at ({@code rss_bytes_per_conn} points), or, where
+ *     only totals were recorded ({@code rss_bytes}), the memory above the smallest count divided
+ *     by the connections added.</li>
  * </ul>
  */
 final class Charts {
@@ -150,15 +152,17 @@ final class Charts {
 
     /** Null when no server has two counts of rss_bytes to compare. */
     private static Chart perConnection(JsonNode area, Path file) throws IOException {
-        Map<String, TreeMap<Double, Double>> rss = new LinkedHashMap<>();
-        for (JsonNode p : area.path("points")) {
-            if (p.path("series").asText().equals("rss_bytes") && p.path("x").isNumber() && p.path("y").isNumber()) {
-                rss.computeIfAbsent(p.path("scenario").asText(), k -> new TreeMap<>())
-                        .put(p.path("x").asDouble(), p.path("y").asDouble());
-            }
-        }
+        Map<String, TreeMap<Double, Double>> perConn = curves(area, "rss_bytes_per_conn");
         XYSeriesCollection data = new XYSeriesCollection();
-        for (Map.Entry<String, TreeMap<Double, Double>> e : rss.entrySet()) {
+        for (Map.Entry<String, TreeMap<Double, Double>> e : perConn.entrySet()) {
+            XYSeries s = new XYSeries(e.getKey());
+            e.getValue().forEach((x, y) -> s.add(x.doubleValue(), y.doubleValue()));
+            data.addSeries(s);
+        }
+        for (Map.Entry<String, TreeMap<Double, Double>> e : curves(area, "rss_bytes").entrySet()) {
+            if (perConn.containsKey(e.getKey())) {
+                continue; // the comparison measured per connection itself, against its idle baseline
+            }
             TreeMap<Double, Double> curve = e.getValue();
             if (curve.size() < 2) {
                 continue;
@@ -172,15 +176,29 @@ final class Charts {
         if (data.getSeriesCount() == 0) {
             return null;
         }
-        String title = String.format(Locale.ROOT, "%s: resident bytes per connection against connections "
-                + "(above the smallest count; lower is better)", area.path("area").asText());
+        String title = String.format(Locale.ROOT, "%s: resident bytes per idle connection against connections "
+                + "(lower is better)", area.path("area").asText());
         JFreeChart chart = ChartFactory.createXYLineChart(title, "connections", "bytes per connection", data);
         chart.getXYPlot().getRenderer().setDefaultStroke(new java.awt.BasicStroke(2f));
         org.jfree.chart.renderer.xy.XYLineAndShapeRenderer r = new org.jfree.chart.renderer.xy.XYLineAndShapeRenderer(true, true);
         chart.getXYPlot().setRenderer(r);
+        ((org.jfree.chart.axis.NumberAxis) chart.getXYPlot().getDomainAxis())
+                .setStandardTickUnits(org.jfree.chart.axis.NumberAxis.createIntegerTickUnits());
         style(chart);
         ChartUtils.saveChartAsPNG(file.toFile(), chart, WIDTH, HEIGHT);
         return new Chart(file.getFileName().toString(), title);
+    }
+
+    /** Each scenario's points of one named curve, by abscissa. */
+    private static Map<String, TreeMap<Double, Double>> curves(JsonNode area, String name) {
+        Map<String, TreeMap<Double, Double>> out = new LinkedHashMap<>();
+        for (JsonNode p : area.path("points")) {
+            if (p.path("series").asText().equals(name) && p.path("x").isNumber() && p.path("y").isNumber()) {
+                out.computeIfAbsent(p.path("scenario").asText(), k -> new TreeMap<>())
+                        .put(p.path("x").asDouble(), p.path("y").asDouble());
+            }
+        }
+        return out;
     }
 
     private static void style(JFreeChart chart) {

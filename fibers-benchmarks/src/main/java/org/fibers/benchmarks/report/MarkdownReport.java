@@ -37,7 +37,7 @@ final class MarkdownReport {
             md.append("![").append(chart.path("title").asText()).append("](")
                     .append(chart.path("file").asText()).append(")\n\n");
         }
-        md.append(tables(report, 2));
+        md.append(tables(report, 2, true));
         return md.toString();
     }
 
@@ -95,18 +95,20 @@ final class MarkdownReport {
      *
      * @param report the merged report
      * @param level  the heading level of each area's title
+     * @param peerRatios whether ratios between two peers (neither of them ours, e.g. Netty to the
+     *               JDK server) are listed too; the page lists them, the README only ours
      * @return Markdown
      */
-    static String tables(JsonNode report, int level) {
+    static String tables(JsonNode report, int level, boolean peerRatios) {
         StringBuilder md = new StringBuilder();
         for (JsonNode area : report.path("areas")) {
-            md.append(area(area, level)).append('\n');
+            md.append(area(area, level, peerRatios)).append('\n');
         }
         return md.toString();
     }
 
     /** One area's table and lists. */
-    static String area(JsonNode area, int level) {
+    static String area(JsonNode area, int level, boolean peerRatios) {
         StringBuilder md = new StringBuilder();
         String ours = area.path("params").path("ours").asText("");
         md.append("#".repeat(level)).append(' ').append(area.path("title").asText(area.path("area").asText()))
@@ -129,7 +131,7 @@ final class MarkdownReport {
                 ratioMetrics.add(r.path("metric").asText());
                 ourRatio.put(r.path("baseline").asText() + "\u0000" + r.path("metric").asText(), r);
                 scenarios.add(r.path("baseline").asText());
-            } else {
+            } else if (peerRatios || isOurs(r.path("scenario").asText(), ours)) {
                 otherRatios.add(r);
             }
         }
@@ -172,6 +174,12 @@ final class MarkdownReport {
                     .append(s.path("reason").asText()).append('\n');
         }
         return md.toString();
+    }
+
+    /** Our variants share our scenario's first word: fibers_p2 and fibers-choice-4 beside fibers_p1. */
+    private static boolean isOurs(String scenario, String ours) {
+        String family = ours.split("[-_]", 2)[0];
+        return !family.isEmpty() && scenario.split("[-_]", 2)[0].equals(family);
     }
 
     private static String paramsText(JsonNode area) {

@@ -38,7 +38,7 @@ final class ReadmeSection {
             md.append("![").append(chart.path("title").asText()).append("](").append(reportDir).append('/')
                     .append(chart.path("file").asText()).append(")\n\n");
         }
-        md.append(MarkdownReport.tables(report, 4));
+        md.append(MarkdownReport.tables(report, 4, false));
         return md.toString();
     }
 

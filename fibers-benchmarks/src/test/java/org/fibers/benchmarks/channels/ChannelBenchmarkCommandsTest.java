@@ -53,6 +53,13 @@ class ChannelBenchmarkCommandsTest {
     }
 
     @Test
+    void interleavedChannelsRejectsAnUnknownScenarioByName() {
+        AssertionError e = assertThrows(AssertionError.class, () -> CommandRun.run(List.of(),
+                List.of(InterleavedChannels.class.getName(), "1", "loom-floor", "fibers-3-schedulers"), 120));
+        assertTrue(e.getMessage().contains("unknown scenario fibers-3-schedulers"), e.getMessage());
+    }
+
+    @Test
     void interleavedChannelsPrintsAndWritesEveryScenarioTheThreeTargetsAndTheSplit(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("channels.json");
         String out = CommandRun.run(List.of("-Dchannels.batch=20000", "-Dfibers.report.json=" + file),

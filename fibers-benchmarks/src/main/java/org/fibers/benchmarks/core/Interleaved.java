@@ -1,11 +1,11 @@
 package org.fibers.benchmarks.core;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.LongSupplier;
 import org.fibers.Fiber;
 import org.fibers.RunOptions;
+import org.fibers.benchmarks.report.Results;
 import org.fibers.internal.LoomSupport;
 import org.fibers.scheduler.Scheduler;
 
@@ -24,22 +24,46 @@ import org.fibers.scheduler.Scheduler;
  * java --add-opens=java.base/java.lang=ALL-UNNAMED -cp fibers-benchmarks/target/benchmarks.jar \
  *      org.fibers.benchmarks.core.Interleaved handoff [rounds]      (default 400 rounds of 20,000 round trips)
  * java --add-opens=java.base/java.lang=ALL-UNNAMED -Xms3g -Xmx3g -Xmn2g -cp ... \
- *      org.fibers.benchmarks.core.Interleaved spawnjoin [rounds]    (default 20 rounds of 1,000,000 fibers, a full GC before each sample)
+ *      org.fibers.benchmarks.core.Interleaved spawnjoin [rounds] [--fibers N]
+ *      (default 20 rounds of 1,000,000 fibers per sample, a full GC before each sample)
  * </pre>
+ * It ends with issue 2's targets for its mode, met or missed, for {@code fibers_p1} (one
+ * scheduler): a hand-off within 1.15x of the floor and faster than default virtual threads; a
+ * spawn-and-join at most 0.75x of default virtual threads' (set for the default heap, where
+ * collections are timed; with {@code -Xmn2g} none is). With {@code -Dfibers.report.json=FILE}
+ * it also writes its figures there ({@link Results}; area {@code handoff} or {@code spawnjoin}).
  */
 public final class Interleaved {
     private Interleaved() {
     }
 
+    /** The variant our figures and targets are about: one scheduler, as in issue 2. */
+    static final String OURS = "fibers_p1";
+
+    /**
+     * Runs the comparison.
+     *
+     * @param args {@code handoff|spawnjoin [rounds] [--fibers N]} ({@code --fibers}: fibers per
+     *             spawn-join sample)
+     */
     public static void main(String[] args) {
-        String mode = args.length > 0 ? args[0] : "handoff";
+        List<String> positional = new ArrayList<>();
+        int fibersPerSample = SpawnJoin.N;
+        for (int i = 0; i < args.length; i++) {
+            if (args[i].equals("--fibers") && i + 1 < args.length) {
+                fibersPerSample = Integer.parseInt(args[++i]);
+            } else {
+                positional.add(args[i]);
+            }
+        }
+        String mode = positional.isEmpty() ? "handoff" : positional.get(0);
         boolean spawnJoin = mode.equals("spawnjoin");
-        if (!spawnJoin && !mode.equals("handoff")) {
-            System.err.println("usage: Interleaved handoff|spawnjoin [rounds]");
+        if (!spawnJoin && !mode.equals("handoff") || positional.size() > 2 || fibersPerSample <= 0) {
+            System.err.println("usage: Interleaved handoff|spawnjoin [rounds] [--fibers N]");
             System.exit(2);
         }
-        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : spawnJoin ? 20 : 400;
-        int perSample = spawnJoin ? SpawnJoin.N : 20_000;
+        int rounds = positional.size() > 1 ? Integer.parseInt(positional.get(1)) : spawnJoin ? 20 : 400;
+        int perSample = spawnJoin ? fibersPerSample : 20_000;
 
         Scheduler p1 = Scheduler.create(1);
         p1.setHz(RunOptions.DEFAULT_HZ);
@@ -91,29 +115,19 @@ public final class Interleaved {
         }
         System.out.printf("%s: %d rounds x %,d %s per sample, after %d warm-up rounds; ns per %s%n", mode, rounds,
                 perSample, spawnJoin ? "fibers" : "round trips", warmup, spawnJoin ? "fiber" : "round trip");
-        System.out.printf("%-14s %8s %8s %8s %8s   %s%n", "variant", "min", "p25", "median", "p75",
-                "ratio to floor (p25 / median / p75)");
-        for (int v = 0; v < k; v++) {
-            double[] s = ns[v].clone();
-            Arrays.sort(s);
-            double[] ratio = new double[rounds];
-            for (int r = 0; r < rounds; r++) {
-                ratio[r] = ns[v][r] / ns[0][r];
-            }
-            Arrays.sort(ratio);
-            System.out.printf("%-14s %8.1f %8.1f %8.1f %8.1f   %.3f / %.3f / %.3f%n", names.get(v), s[0], q(s, 0.25),
-                    q(s, 0.5), q(s, 0.75), q(ratio, 0.25), q(ratio, 0.5), q(ratio, 0.75));
-        }
+        Results results = Results.forArea(mode, spawnJoin ? "Spawn and join against the Loom floor and default virtual threads"
+                        : "Hand-off between two fibers against the Loom floor and default virtual threads",
+                Interleaved.class.getName() + " " + String.join(" ", args));
+        results.param("mode", mode).param("rounds", rounds).param("per_sample", perSample)
+                .param("warmup_rounds", warmup).param("ours", OURS).param("vt_default", vtName);
+        InterleavedReport.print(results, names, ns, spawnJoin);
+        results.write();
         if (sink == 42) {
             System.out.println();
         }
         floor.close();
         p1.close();
         p2.close();
-    }
-
-    private static double q(double[] sorted, double p) {
-        return sorted[(int) Math.min(sorted.length - 1, Math.round(p * (sorted.length - 1)))];
     }
 
     private static long pair(PingPong pp, Thread ping, Thread pong) {

@@ -12,11 +12,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleBiFunction;
-import java.util.function.ToDoubleFunction;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fibers.benchmarks.core.ChildJvm;
+import org.fibers.benchmarks.report.Results;
+import org.fibers.examples.Latency;
 
 /**
  * Issue 5's benchmark in one command: {@code PingClient N M} (default 1000 x 1000) against our
@@ -44,7 +45,15 @@ import org.fibers.benchmarks.core.ChildJvm;
  *      -cp CLASSPATH org.fibers.benchmarks.io.PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty,loom-floor]
  * </pre>
  * CLASSPATH must hold fibers-benchmarks and fibers-examples with their dependencies; the child
- * JVMs get the same class path and flags, run by the same {@code java}.
+ * JVMs get the same class path and flags, run by the same {@code java}. The table also gives
+ * each server's client-side latency percentiles (the median round's p50, p90 and p99 of
+ * ping-client's line), and the targets line adds the restated one: our server's CPU per round
+ * trip within 1.05x of the loom-floor server's.
+ *
+ * <p>With {@code -Dfibers.report.json=FILE} it also writes its figures there ({@link Results},
+ * area {@code ping}); a server that does not start or whose client run fails is recorded as
+ * skipped and the others go on, and when ping-client is missing from the class path the file
+ * says so and the exit status is 0 (2 without the property).
  */
 public final class PingComparison {
     private static final Pattern PORT = Pattern.compile("(?:PORT |listening on \\S*:)(\\d+)");
@@ -66,6 +75,12 @@ public final class PingComparison {
     private PingComparison() {
     }
 
+    /**
+     * Runs the comparison.
+     *
+     * @param args {@code [N M] [--rounds R] [--warmup W] [--servers a,b,...]}
+     * @throws Exception if a server or client cannot be run at all
+     */
     public static void main(String[] args) throws Exception {
         int clients = 1000;
         int requests = 1000;
@@ -88,9 +103,25 @@ public final class PingComparison {
             System.err.println("usage: PingComparison [N M] [--rounds R] [--warmup W] [--servers fibers,jdk-vt,netty,loom-floor]");
             System.exit(2);
         }
-        checkOnClassPath("org.fibers.examples.ping.PingClient");
         if (warmup < 0) {
             warmup = requests;
+        }
+        Results results = Results.forArea("ping", "Ping: server CPU per round trip, throughput and latency",
+                PingComparison.class.getName() + " " + String.join(" ", args));
+        results.param("clients", clients).param("requests", requests).param("rounds", rounds).param("warmup", warmup)
+                .param("servers", String.join(",", servers)).param("ours", "fibers");
+        for (String name : servers) {
+            if (!SERVERS.containsKey(name)) {
+                throw new IllegalArgumentException("unknown server " + name + "; known: " + SERVERS.keySet());
+            }
+        }
+        if (!onClassPath("org.fibers.examples.ping.PingClient")) {
+            String reason = "org.fibers.examples.ping.PingClient is not on the class path: run PingComparison with"
+                    + " fibers-examples (and its dependencies) on the class path as well.";
+            System.err.println(reason);
+            servers.forEach(name -> results.skipped(name, reason));
+            results.write();
+            System.exit(results.enabled() ? 0 : 2);
         }
 
         System.out.printf(Locale.ROOT, "ping-client %d x %d against %s; warm-up %d x %d each; %d rounds; %d cores; load average %.2f%n",
@@ -98,143 +129,71 @@ public final class PingComparison {
         Map<String, Server> running = new LinkedHashMap<>();
         try {
             for (String name : servers) {
-                List<String> spec = SERVERS.get(name);
-                if (spec == null) {
-                    throw new IllegalArgumentException("unknown server " + name + "; known: " + SERVERS.keySet());
-                }
-                Server s = Server.start(name, spec);
-                running.put(name, s);
-                if (warmup > 0) {
-                    Measurement warm = s.measure(clients, warmup);
-                    System.out.printf(Locale.ROOT, "  warm-up %-10s %s%n", name, warm);
+                Server s = startAndWarmUp(name, clients, warmup, results);
+                if (s != null) {
+                    running.put(name, s);
                 }
             }
-            Map<String, List<Measurement>> results = new LinkedHashMap<>();
+            Map<String, List<Measurement>> measured = new LinkedHashMap<>();
             for (int r = 1; r <= rounds; r++) {
-                for (Server s : running.values()) {
-                    Measurement m = s.measure(clients, requests);
-                    results.computeIfAbsent(s.name, k -> new ArrayList<>()).add(m);
-                    System.out.printf(Locale.ROOT, "  round %d %-10s %s%n", r, s.name, m);
+                for (Server s : List.copyOf(running.values())) {
+                    try {
+                        Measurement m = s.measure(clients, requests);
+                        measured.computeIfAbsent(s.name, k -> new ArrayList<>()).add(m);
+                        System.out.printf(Locale.ROOT, "  round %d %-10s %s%n", r, s.name, m);
+                    } catch (IllegalStateException e) {
+                        skip(s.name, "its client run failed in round " + r + ": " + e.getMessage(), results);
+                        measured.remove(s.name);
+                        running.remove(s.name).stop();
+                    }
                 }
             }
-            printTable(results, clients, requests);
+            new PingReport(measured, results).print(clients, requests);
         } finally {
             for (Server s : running.values()) {
                 s.stop();
             }
         }
+        results.write();
     }
 
-    /**
-     * Medians per server, and ratios as the median of per-round ratios: the rounds interleave
-     * the servers, so one round's runs share the machine's drift (on a shared VM the same
-     * server's CPU per round trip moves by 30% between rounds), which a ratio of two medians
-     * taken from different rounds would not cancel.
-     */
-    private static void printTable(Map<String, List<Measurement>> results, int clients, int requests) {
-        System.out.println();
-        System.out.printf("%-10s %14s %22s %14s %9s %10s %9s%n", "server", "round trips/s", "server CPU s / 1M RT",
-                "of which user", "vs netty", "vs jdk-vt", "vs floor");
-        List<Measurement> netty = results.get("netty");
-        List<Measurement> jdk = results.get("jdk-vt");
-        List<Measurement> floor = results.get(FLOOR);
-        for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
-            Measurement m = median(e.getValue());
-            System.out.printf(Locale.ROOT, "%-10s %14.0f %22.2f %14s %9s %10s %9s%n", e.getKey(), m.roundTripsPerSecond,
-                    m.cpuSecondsPerMillion(), formatSeconds(m.userSecondsPerMillion()),
-                    format(cpuRatio(e.getValue(), netty)), format(cpuRatio(e.getValue(), jdk)),
-                    format(cpuRatio(e.getValue(), floor)));
+    /** Starts a server and warms it up; null (and the server recorded as skipped) if either fails. */
+    private static Server startAndWarmUp(String name, int clients, int warmup, Results results)
+            throws IOException, InterruptedException {
+        Server s;
+        try {
+            s = Server.start(name, SERVERS.get(name));
+        } catch (IOException e) {
+            skip(name, "it did not start: " + e.getMessage(), results);
+            return null;
         }
-        System.out.printf("(medians of %d rounds of %d x %d; \"of which user\": the user-space part of the median round's CPU,"
-                + " the rest is kernel time, from /proc/PID/stat; \"vs\" columns: median of the per-round ratios of CPU"
-                + " per round trip)%n",
-                results.values().iterator().next().size(), clients, requests);
-        List<Measurement> ours = results.get("fibers");
-        if (ours != null && netty != null && jdk != null) {
-            double vsNetty = cpuRatio(ours, netty);
-            double vsJdk = cpuRatio(ours, jdk);
-            double throughput = medianRatio(ours, netty, m -> m.roundTripsPerSecond);
-            System.out.printf(Locale.ROOT, "targets: CPU/RT <= netty: %s (%.2fx); CPU/RT <= 0.85x jdk-vt: %s (%.2fx); throughput >= netty: %s (%.2fx)%n",
-                    yes(vsNetty <= 1.0), vsNetty, yes(vsJdk <= 0.85), vsJdk, yes(throughput >= 1.0), throughput);
+        if (warmup > 0) {
+            try {
+                System.out.printf(Locale.ROOT, "  warm-up %-10s %s%n", name, s.measure(clients, warmup));
+            } catch (IllegalStateException e) {
+                skip(name, "its warm-up client run failed: " + e.getMessage(), results);
+                s.stop();
+                return null;
+            }
         }
-        if (netty != null && floor != null) {
-            double extraUser = medianDifference(floor, netty, Measurement::userSecondsPerMillion);
-            System.out.printf(Locale.ROOT, "floor: %s is %s netty's CPU/RT, %s s more user time per 1M RT: one"
-                    + " virtual-thread park/unpark per read, with no scheduler%s%n", FLOOR, format(cpuRatio(floor, netty)),
-                    formatSeconds(extraUser),
-                    ours == null ? "" : "; fibers is " + format(cpuRatio(ours, floor)) + " the floor");
-        }
+        return s;
     }
 
-    private static String yes(boolean b) {
-        return b ? "met" : "MISSED";
-    }
-
-    private static String formatSeconds(double seconds) {
-        return Double.isNaN(seconds) ? "-" : String.format(Locale.ROOT, "%.2f", seconds);
-    }
-
-    /** Median of {@code v} (sorted in place); NaN if empty. */
-    private static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
-    }
-
-    private static String format(double ratio) {
-        return Double.isNaN(ratio) ? "-" : String.format(Locale.ROOT, "%.2fx", ratio);
-    }
-
-    private static double cpuRatio(List<Measurement> ms, List<Measurement> base) {
-        return medianRatio(ms, base, Measurement::cpuSecondsPerMillion);
-    }
-
-    /** Median over rounds of {@code f(ms[r]) / f(base[r])}; NaN without a base. */
-    private static double medianRatio(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
-        return perRoundMedian(ms, base, (m, b) -> f.applyAsDouble(m) / f.applyAsDouble(b));
-    }
-
-    /** Median over rounds of {@code f(ms[r]) - f(base[r])}; NaN without a base. */
-    private static double medianDifference(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
-        return perRoundMedian(ms, base, (m, b) -> f.applyAsDouble(m) - f.applyAsDouble(b));
-    }
-
-    /** Median over rounds of {@code compare(ms[r], base[r])}; NaN without a base. */
-    private static double perRoundMedian(List<Measurement> ms, List<Measurement> base,
-                                         ToDoubleBiFunction<Measurement, Measurement> compare) {
-        if (base == null || base.isEmpty()) {
-            return Double.NaN;
-        }
-        int n = Math.min(ms.size(), base.size());
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = compare.applyAsDouble(ms.get(i), base.get(i));
-        }
-        return median(r);
-    }
-
-    private static Measurement median(List<Measurement> ms) {
-        List<Measurement> sorted = new ArrayList<>(ms);
-        sorted.sort((a, b) -> Double.compare(a.cpuSecondsPerMillion(), b.cpuSecondsPerMillion()));
-        Measurement byCpu = sorted.get(sorted.size() / 2);
-        double[] tput = ms.stream().mapToDouble(m -> m.roundTripsPerSecond).sorted().toArray();
-        return new Measurement(byCpu.roundTrips, byCpu.serverCpuNanos, tput[tput.length / 2], byCpu.clientSeconds,
-                byCpu.userShare);
+    private static void skip(String name, String reason, Results results) {
+        System.out.printf("  skipped %s: %s%n", name, reason);
+        results.skipped(name, reason);
     }
 
     private static double loadAverage() {
         return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
-    private static void checkOnClassPath(String className) {
+    private static boolean onClassPath(String className) {
         try {
             Class.forName(className, false, PingComparison.class.getClassLoader());
+            return true;
         } catch (ClassNotFoundException e) {
-            System.err.println(className + " is not on the class path: run PingComparison with fibers-examples "
-                    + "(and its dependencies) on the class path as well.");
-            System.exit(2);
+            return false;
         }
     }
 
@@ -245,7 +204,7 @@ public final class PingComparison {
 
     /** One client run against one server. */
     record Measurement(long roundTrips, long serverCpuNanos, double roundTripsPerSecond, double clientSeconds,
-                       double userShare) {
+                       double userShare, Latency.Percentiles latency) {
         double cpuSecondsPerMillion() {
             return serverCpuNanos / 1e9 / (roundTrips / 1e6);
         }
@@ -257,13 +216,17 @@ public final class PingComparison {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%9.0f round trips/s, server CPU %.2f s / 1M round trips (%.2f s CPU for %d)",
-                    roundTripsPerSecond, cpuSecondsPerMillion(), serverCpuNanos / 1e9, roundTrips);
+            return String.format(Locale.ROOT, "%9.0f round trips/s, server CPU %.2f s / 1M round trips (%.2f s CPU for %d),"
+                    + " p50 %.3f ms, p99 %.3f ms", roundTripsPerSecond, cpuSecondsPerMillion(), serverCpuNanos / 1e9,
+                    roundTrips, latency.p50Millis(), latency.p99Millis());
         }
     }
 
     /** A server child process. */
     private static final class Server {
+        /** How long a server may take to say its port. */
+        static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
         final String name;
         final Process process;
         final int port;
@@ -274,19 +237,33 @@ public final class PingComparison {
             this.port = port;
         }
 
+        /** Starts the server and reads its port; a server silent for {@link #START_TIMEOUT} is killed. */
         static Server start(String name, List<String> spec) throws IOException {
             Process p = childJvm(spec).start();
+            AtomicBoolean listening = new AtomicBoolean();
+            Thread watchdog = Thread.ofPlatform().daemon().name("start-watchdog").start(() -> {
+                try {
+                    if (!p.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) && !listening.get()) {
+                        p.destroyForcibly(); // its stdout ends, and the loop below gives up
+                    }
+                } catch (InterruptedException ignored) {
+                    // the server said its port
+                }
+            });
             BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
             String line;
             while ((line = out.readLine()) != null) {
                 Matcher m = PORT.matcher(line);
                 if (m.find()) {
+                    listening.set(true);
+                    watchdog.interrupt();
                     drain(out);
                     return new Server(name, p, Integer.parseInt(m.group(1)));
                 }
             }
             p.destroyForcibly();
-            throw new IOException(name + " server exited before saying its port");
+            throw new IOException(name + " server exited, or said nothing for " + START_TIMEOUT.toSeconds()
+                    + " s, before saying its port");
         }
 
         /** Keeps reading the child's stdout so it never blocks on a full pipe. */
@@ -304,7 +281,7 @@ public final class PingComparison {
             t.start();
         }
 
-        Measurement measure(int clients, int requests) throws Exception {
+        Measurement measure(int clients, int requests) throws IOException, InterruptedException {
             Duration cpu0 = cpu();
             ProcessCpuSplit split0 = ProcessCpuSplit.of(process.pid());
             Process client = childJvm(List.of("org.fibers.examples.ping.PingClient", String.valueOf(clients),
@@ -316,12 +293,13 @@ public final class PingComparison {
             Duration cpu = cpu().minus(cpu0);
             double userShare = ProcessCpuSplit.userShare(split0, ProcessCpuSplit.of(process.pid()));
             Matcher m = CLIENT.matcher(output);
-            if (!m.find()) {
-                throw new IllegalStateException("cannot read the client's result: " + output);
+            Latency.Percentiles latency = Latency.parse(output).orElse(null);
+            if (!m.find() || latency == null) {
+                throw new IllegalStateException("cannot read the client's result and latency line: " + output);
             }
             long roundTrips = (long) clients * requests;
             return new Measurement(roundTrips, cpu.toNanos(), Double.parseDouble(m.group(2)), Double.parseDouble(m.group(1)),
-                    userShare);
+                    userShare, latency);
         }
 
         private Duration cpu() {

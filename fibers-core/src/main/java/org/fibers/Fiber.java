@@ -72,13 +72,11 @@ public final class Fiber<T> extends Task implements DescribesWait {
     private Object body;
     /** True when body is the Runnable of spawn(Runnable) (an object may be both kinds). */
     private final boolean runnableBody;
-    private volatile String name;
     /**
-     * Whether the virtual thread got the fiber's name (see nameThread); carrier-side, plain.
-     * <pre>  false --first run that leaves the fiber alive, or setName--> true </pre>
-     * A race between two carriers (a stolen fiber) only names the thread twice.
+     * The fiber's name, never null; the virtual thread carries the same one from creation on.
+     * <pre>  fiber-ID or the spawn's name --setName--> the new name </pre>
      */
-    private boolean threadNamed;
+    private volatile String name;
     /** The virtual thread's continuation; written before each submission, read by the runner. */
     private Runnable continuation;
     /** True from submission until a carrier picks the fiber up (opaque; only for state()). */
@@ -108,14 +106,25 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /** {@link CoarseClock#now()} at creation (0: unknown); one field read, not a clock read. */
     private final long createdCoarseNanos = CoarseClock.now();
 
-    private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure) {
+    /** {@code givenName} null: {@code fiber-ID}, the virtual thread's id. */
+    private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure, String givenName) {
         super(owner);
         this.body = body;
         this.runnableBody = runnableBody;
         this.reportFailure = reportFailure;
         Router router = new Router();
-        this.thread = LoomSupport.newVirtualThread(router, router);
-        this.id = thread.threadId();
+        // The thread is named before it starts, so the body, thread dumps, logs and JFR see the
+        // fiber's name from its first instruction on. A given name goes in at creation; the
+        // default one needs the thread's id first (one string and one setName per fiber).
+        Thread t = LoomSupport.newVirtualThread(router, givenName, router);
+        this.thread = t;
+        this.id = t.threadId();
+        String n = givenName;
+        if (n == null) {
+            n = "fiber-" + id;
+            t.setName(n);
+        }
+        NAME.set(this, n);                      // plain: thread.start() publishes the fiber
     }
 
     /**
@@ -123,25 +132,38 @@ public final class Fiber<T> extends Task implements DescribesWait {
      * caller takes responsibility for an exception ending the fiber (as a scope does).
      */
     static <T> Fiber<T> start(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
-        Fiber<T> f = create(scheduler, body, reportFailure);
+        Fiber<T> f = create(scheduler, body, reportFailure, null);
+        f.start();
+        return f;
+    }
+
+    /**
+     * Low-level: starts a fiber that runs {@code body} and ends with a null result, named
+     * {@code name} (null: {@code fiber-ID}).
+     */
+    static Fiber<Void> startRunnable(Scheduler scheduler, Runnable body, String name) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(body, "body");
+        Fiber<Void> f = new Fiber<>(scheduler, body, true, true, name);
         f.start();
         return f;
     }
 
     /** Low-level: starts a fiber that runs {@code body} and ends with a null result. */
     static Fiber<Void> startRunnable(Scheduler scheduler, Runnable body) {
-        Objects.requireNonNull(scheduler, "scheduler");
-        Objects.requireNonNull(body, "body");
-        Fiber<Void> f = new Fiber<>(scheduler, body, true, true);
-        f.start();
-        return f;
+        return startRunnable(scheduler, body, null);
     }
 
     /** Low-level: a fiber not started yet, so callers can register it first. */
     static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
+        return create(scheduler, body, reportFailure, null);
+    }
+
+    /** Low-level: a fiber not started yet, named {@code name} (null: {@code fiber-ID}). */
+    static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure, String name) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(body, "body");
-        return new Fiber<>(scheduler, body, false, reportFailure);
+        return new Fiber<>(scheduler, body, false, reportFailure, name);
     }
 
     /** Starts a fiber made by {@link #create}; once. */
@@ -165,15 +187,20 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return id;
     }
 
-    /** {@return this fiber's name: the one given to {@link #setName}, else {@code fiber-ID}; never null} */
+    /**
+     * {@return this fiber's name: the last one given to {@link #setName}, else the one given at
+     * spawn, else {@code fiber-ID}; never null} The fiber's virtual thread has the same name
+     * from its start on, so {@code Thread.currentThread().getName()} inside the fiber, thread
+     * dumps, logs and JFR all show it. Thread-safe.
+     */
     public String name() {
-        String n = name;
-        return n != null ? n : "fiber-" + id;
+        return name;
     }
 
     /**
-     * Renames this fiber, and its virtual thread while it runs, so thread dumps, logs and JFR
-     * show the name too.
+     * Renames this fiber, and its virtual thread while it lives, so thread dumps, logs and JFR
+     * show the new name too. Thread-safe; to name a fiber before its body runs, pass the name
+     * to {@link Fibers#spawn(String, Runnable)} instead.
      * 
      * @param name the new name, not null
      * @return this fiber
@@ -181,7 +208,6 @@ public final class Fiber<T> extends Task implements DescribesWait {
      */
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        threadNamed = true;
         Thread t = thread();
         if (t != null) {
             t.setName(name);                    // thread dumps, logs and JFR show it too
@@ -444,25 +470,6 @@ public final class Fiber<T> extends Task implements DescribesWait {
             // between can park). Let the thread go: see the field.
             continuation = null;
             THREAD.setOpaque(this, (Thread) null);
-        } else if (!threadNamed) {
-            nameThread();                       // it parked or yielded: it may show in a dump now
-        }
-    }
-
-    /**
-     * Gives the virtual thread the fiber's name, once, after its first run that did not end it:
-     * a fiber that runs to its end in one go (most short-lived ones) never pays for the string,
-     * while every fiber that waits shows as {@code fiber-ID} in thread dumps, logs and JFR.
-     */
-    private void nameThread() {
-        threadNamed = true;
-        Thread t = thread;
-        if (t != null && name == null) {
-            t.setName("fiber-" + id);
-            String set = name;
-            if (set != null) {
-                t.setName(set);                 // setName ran meanwhile: its name wins
-            }
         }
     }
 
@@ -506,6 +513,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
     private static final VarHandle QUEUED;
     private static final VarHandle OUTCOME;
     private static final VarHandle THREAD;
+    private static final VarHandle NAME;
     private static final VarHandle FAILURE_CLAIM;
 
     static {
@@ -516,6 +524,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
             QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
             OUTCOME = l.findVarHandle(Fiber.class, "outcome", Object.class);
             THREAD = l.findVarHandle(Fiber.class, "thread", Thread.class);
+            NAME = l.findVarHandle(Fiber.class, "name", String.class);
             FAILURE_CLAIM = l.findVarHandle(Fiber.class, "failureClaim", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

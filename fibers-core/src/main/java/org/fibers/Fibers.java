@@ -128,6 +128,46 @@ public final class Fibers {
     }
 
     /**
+     * As {@link #spawn(Runnable)}, with the fiber (and its virtual thread, from its first
+     * instruction on) named {@code name} instead of {@code fiber-ID}, as
+     * {@code Thread.ofVirtual().name(name)} names a thread; thread dumps, logs and JFR show it.
+     *
+     * @param name the fiber's name, not null; names need not be unique
+     * @param task what the fiber runs
+     * @return the started fiber
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
+    public static Fiber<Void> spawn(String name, Runnable task) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        Scheduler here = requireCurrent();
+        Fiber<Void> f = Fiber.startRunnable(here, task, name);
+        here.spawnPointHere();
+        return f;
+    }
+
+    /**
+     * As {@link #spawn(Callable)}, with the fiber and its virtual thread named {@code name}
+     * from the start.
+     *
+     * @param <T> the type of the task's result
+     * @param name the fiber's name, not null; names need not be unique
+     * @param task what the fiber runs; {@link Fiber#join()} returns its value
+     * @return the started fiber
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
+    public static <T> Fiber<T> spawn(String name, Callable<T> task) {
+        Objects.requireNonNull(name, "name");
+        Scheduler here = requireCurrent();
+        Fiber<T> f = Fiber.create(here, task, true, name);
+        f.start();
+        here.spawnPointHere();
+        return f;
+    }
+
+    /**
      * Starts {@code task} as a fiber on {@code scheduler}, or, with {@code parallel}, on one of
      * its peers chosen by {@link Scheduler#chooseParallel()}. Thread-safe; works from any thread.
      */

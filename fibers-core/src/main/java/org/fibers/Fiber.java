@@ -49,10 +49,19 @@ import org.fibers.scheduler.Task;
  * after the report still rethrows it. Children of a {@link FiberScope} are the scope's: their
  * failures are never reported as uncaught. A cancelled fiber that ends with
  * {@link FiberCancelledException} is not a failure.
+ *
+ * @param <T> the type of the fiber's result ({@link Void} for a {@link Runnable} body)
  */
 public final class Fiber<T> extends Task implements DescribesWait {
     /** The states of {@link #state()}. */
-    public enum State { RUNNABLE, SUSPENDED, DONE }
+    public enum State {
+        /** Queued on a scheduler or running on a carrier. */
+        RUNNABLE,
+        /** Parked: waiting in an operation, a sleep, a join or for I/O. */
+        SUSPENDED,
+        /** Its body has returned or thrown; the outcome is set. */
+        DONE
+    }
 
     private static final Object NULL_RESULT = new Object();
     private static final Waiter DONE = new Waiter(null, null, null);
@@ -218,6 +227,8 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /**
      * When the fiber was created, on the {@link System#nanoTime()} scale at the preemption
      * ticker's resolution (about 10 ms), or 0 when unknown (no ticker ran before it).
+     *
+     * @return the creation time in nanoseconds, comparable with {@link System#nanoTime()}, or 0
      */
     public long createdNanos() {
         return createdCoarseNanos;
@@ -286,6 +297,9 @@ public final class Fiber<T> extends Task implements DescribesWait {
      * ({@code perform}, {@code sleep}, {@code join}, an I/O wait) it wakes with a
      * {@link FiberCancelledException}; if it runs, it sees the cancellation at its next
      * suspension point. A no-op (returning false) once the fiber is done or already cancelled.
+     * Thread-safe; callable from any thread.
+     *
+     * @return true if this call cancelled the fiber, false if it was done or cancelled already
      */
     public boolean cancel() {
         if (outcome != null || !CANCELLED.compareAndSet(this, false, true)) {
@@ -300,8 +314,9 @@ public final class Fiber<T> extends Task implements DescribesWait {
 
     /**
      * Waits for the fiber to end and returns its result. Suspends a calling fiber; blocks a
-     * plain thread.
+     * plain thread. Joining claims the fiber's failure, so it is not also reported as uncaught.
      *
+     * @return the body's value (null for a {@link Runnable} body)
      * @throws FiberFailedException if the fiber ended with an exception (the cause)
      * @throws FiberCancelledException if the fiber was cancelled, or the caller is interrupted
      */
@@ -315,8 +330,17 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return result();
     }
 
-    /** Runs {@code callback} once the fiber is done: at once if it is, else on the completing thread. */
+    /**
+     * Runs {@code callback} once the fiber is done: at once (on the caller) if it is, else on
+     * the thread that completes it, right after the outcome is published. There, an exception
+     * the callback throws is reported as uncaught and affects neither the fiber nor the other
+     * callbacks; run at once, it reaches the caller. Thread-safe.
+
+     *
+     * @param callback what to run; it should be short and must not block
+     */
     public void onDone(Runnable callback) {
+
         Objects.requireNonNull(callback, "callback");
         if (!push(null, callback)) {
             callback.run();

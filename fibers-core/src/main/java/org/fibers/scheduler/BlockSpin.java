@@ -51,6 +51,8 @@ public final class BlockSpin {
      * the calling fiber.
      *
      * @return true once {@code done} held; false when the budget is spent or work arrived
+     * @param here the calling fiber's scheduler
+     * @param done the condition the fiber would park for
      */
     public static boolean beforePark(Scheduler here, BooleanSupplier done) {
         long until = System.nanoTime() + NANOS;

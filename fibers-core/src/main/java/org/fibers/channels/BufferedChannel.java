@@ -171,8 +171,8 @@ public final class BufferedChannel<T> implements Iterable<T> {
      * Sends {@code message} only if that needs no waiting (room in the buffer, or a waiting
      * receiver).
      *
-     * @return true if sent, false if the buffer was full (nothing sent)
      * @param message the message to send, not null
+     * @return true if sent, false if the buffer was full (nothing sent)
      * @throws ChannelClosedException if the channel is closed
      * @throws NullPointerException if {@code message} is null
      */

@@ -152,8 +152,8 @@ public final class Channel<T> implements Iterable<T> {
      * Hands {@code message} to a receiver that is waiting now, if there is one, without ever
      * waiting.
      *
-     * @return true if a receiver took it, false if none was waiting (nothing was sent)
      * @param message the message to hand over; may be null
+     * @return true if a receiver took it, false if none was waiting (nothing was sent)
      * @throws ChannelClosedException if the channel is closed
      */
     public boolean tryPut(T message) {

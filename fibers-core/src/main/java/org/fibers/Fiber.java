@@ -49,10 +49,19 @@ import org.fibers.scheduler.Task;
  * after the report still rethrows it. Children of a {@link FiberScope} are the scope's: their
  * failures are never reported as uncaught. A cancelled fiber that ends with
  * {@link FiberCancelledException} is not a failure.
+ *
+ * @param <T> the type of the fiber's result ({@link Void} for a {@link Runnable} body)
  */
 public final class Fiber<T> extends Task implements DescribesWait {
     /** The states of {@link #state()}. */
-    public enum State { RUNNABLE, SUSPENDED, DONE }
+    public enum State {
+        /** Queued on a scheduler or running on a carrier. */
+        RUNNABLE,
+        /** Parked: waiting in an operation, a sleep, a join or for I/O. */
+        SUSPENDED,
+        /** Its body has returned or thrown; the outcome is set. */
+        DONE
+    }
 
     private static final Object NULL_RESULT = new Object();
     private static final Waiter DONE = new Waiter(null, null, null);
@@ -72,13 +81,11 @@ public final class Fiber<T> extends Task implements DescribesWait {
     private Object body;
     /** True when body is the Runnable of spawn(Runnable) (an object may be both kinds). */
     private final boolean runnableBody;
-    private volatile String name;
     /**
-     * Whether the virtual thread got the fiber's name (see nameThread); carrier-side, plain.
-     * <pre>  false --first run that leaves the fiber alive, or setName--> true </pre>
-     * A race between two carriers (a stolen fiber) only names the thread twice.
+     * The fiber's name, never null; the virtual thread carries the same one from creation on.
+     * <pre>  fiber-ID or the spawn's name --setName--> the new name </pre>
      */
-    private boolean threadNamed;
+    private volatile String name;
     /** The virtual thread's continuation; written before each submission, read by the runner. */
     private Runnable continuation;
     /** True from submission until a carrier picks the fiber up (opaque; only for state()). */
@@ -108,14 +115,25 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /** {@link CoarseClock#now()} at creation (0: unknown); one field read, not a clock read. */
     private final long createdCoarseNanos = CoarseClock.now();
 
-    private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure) {
+    /** {@code givenName} null: {@code fiber-ID}, the virtual thread's id. */
+    private Fiber(Scheduler owner, Object body, boolean runnableBody, boolean reportFailure, String givenName) {
         super(owner);
         this.body = body;
         this.runnableBody = runnableBody;
         this.reportFailure = reportFailure;
         Router router = new Router();
-        this.thread = LoomSupport.newVirtualThread(router, router);
-        this.id = thread.threadId();
+        // The thread is named before it starts, so the body, thread dumps, logs and JFR see the
+        // fiber's name from its first instruction on. A given name goes in at creation; the
+        // default one needs the thread's id first (one string and one setName per fiber).
+        Thread t = LoomSupport.newVirtualThread(router, givenName, router);
+        this.thread = t;
+        this.id = t.threadId();
+        String n = givenName;
+        if (n == null) {
+            n = "fiber-" + id;
+            t.setName(n);
+        }
+        NAME.set(this, n);                      // plain: thread.start() publishes the fiber
     }
 
     /**
@@ -123,25 +141,38 @@ public final class Fiber<T> extends Task implements DescribesWait {
      * caller takes responsibility for an exception ending the fiber (as a scope does).
      */
     static <T> Fiber<T> start(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
-        Fiber<T> f = create(scheduler, body, reportFailure);
+        Fiber<T> f = create(scheduler, body, reportFailure, null);
+        f.start();
+        return f;
+    }
+
+    /**
+     * Low-level: starts a fiber that runs {@code body} and ends with a null result, named
+     * {@code name} (null: {@code fiber-ID}).
+     */
+    static Fiber<Void> startRunnable(Scheduler scheduler, Runnable body, String name) {
+        Objects.requireNonNull(scheduler, "scheduler");
+        Objects.requireNonNull(body, "body");
+        Fiber<Void> f = new Fiber<>(scheduler, body, true, true, name);
         f.start();
         return f;
     }
 
     /** Low-level: starts a fiber that runs {@code body} and ends with a null result. */
     static Fiber<Void> startRunnable(Scheduler scheduler, Runnable body) {
-        Objects.requireNonNull(scheduler, "scheduler");
-        Objects.requireNonNull(body, "body");
-        Fiber<Void> f = new Fiber<>(scheduler, body, true, true);
-        f.start();
-        return f;
+        return startRunnable(scheduler, body, null);
     }
 
     /** Low-level: a fiber not started yet, so callers can register it first. */
     static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure) {
+        return create(scheduler, body, reportFailure, null);
+    }
+
+    /** Low-level: a fiber not started yet, named {@code name} (null: {@code fiber-ID}). */
+    static <T> Fiber<T> create(Scheduler scheduler, Callable<T> body, boolean reportFailure, String name) {
         Objects.requireNonNull(scheduler, "scheduler");
         Objects.requireNonNull(body, "body");
-        return new Fiber<>(scheduler, body, false, reportFailure);
+        return new Fiber<>(scheduler, body, false, reportFailure, name);
     }
 
     /** Starts a fiber made by {@link #create}; once. */
@@ -165,15 +196,20 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return id;
     }
 
-    /** {@return this fiber's name: the one given to {@link #setName}, else {@code fiber-ID}; never null} */
+    /**
+     * {@return this fiber's name: the last one given to {@link #setName}, else the one given at
+     * spawn, else {@code fiber-ID}; never null} The fiber's virtual thread has the same name
+     * from its start on, so {@code Thread.currentThread().getName()} inside the fiber, thread
+     * dumps, logs and JFR all show it. Thread-safe.
+     */
     public String name() {
-        String n = name;
-        return n != null ? n : "fiber-" + id;
+        return name;
     }
 
     /**
-     * Renames this fiber, and its virtual thread while it runs, so thread dumps, logs and JFR
-     * show the name too.
+     * Renames this fiber, and its virtual thread while it lives, so thread dumps, logs and JFR
+     * show the new name too. Thread-safe; to name a fiber before its body runs, pass the name
+     * to {@link Fibers#spawn(String, Runnable)} instead.
      * 
      * @param name the new name, not null
      * @return this fiber
@@ -181,7 +217,6 @@ public final class Fiber<T> extends Task implements DescribesWait {
      */
     public Fiber<T> setName(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        threadNamed = true;
         Thread t = thread();
         if (t != null) {
             t.setName(name);                    // thread dumps, logs and JFR show it too
@@ -192,6 +227,8 @@ public final class Fiber<T> extends Task implements DescribesWait {
     /**
      * When the fiber was created, on the {@link System#nanoTime()} scale at the preemption
      * ticker's resolution (about 10 ms), or 0 when unknown (no ticker ran before it).
+     *
+     * @return the creation time in nanoseconds, comparable with {@link System#nanoTime()}, or 0
      */
     public long createdNanos() {
         return createdCoarseNanos;
@@ -260,6 +297,9 @@ public final class Fiber<T> extends Task implements DescribesWait {
      * ({@code perform}, {@code sleep}, {@code join}, an I/O wait) it wakes with a
      * {@link FiberCancelledException}; if it runs, it sees the cancellation at its next
      * suspension point. A no-op (returning false) once the fiber is done or already cancelled.
+     * Thread-safe; callable from any thread.
+     *
+     * @return true if this call cancelled the fiber, false if it was done or cancelled already
      */
     public boolean cancel() {
         if (outcome != null || !CANCELLED.compareAndSet(this, false, true)) {
@@ -274,8 +314,9 @@ public final class Fiber<T> extends Task implements DescribesWait {
 
     /**
      * Waits for the fiber to end and returns its result. Suspends a calling fiber; blocks a
-     * plain thread.
+     * plain thread. Joining claims the fiber's failure, so it is not also reported as uncaught.
      *
+     * @return the body's value (null for a {@link Runnable} body)
      * @throws FiberFailedException if the fiber ended with an exception (the cause)
      * @throws FiberCancelledException if the fiber was cancelled, or the caller is interrupted
      */
@@ -289,8 +330,17 @@ public final class Fiber<T> extends Task implements DescribesWait {
         return result();
     }
 
-    /** Runs {@code callback} once the fiber is done: at once if it is, else on the completing thread. */
+    /**
+     * Runs {@code callback} once the fiber is done: at once (on the caller) if it is, else on
+     * the thread that completes it, right after the outcome is published. There, an exception
+     * the callback throws is reported as uncaught and affects neither the fiber nor the other
+     * callbacks; run at once, it reaches the caller. Thread-safe.
+
+     *
+     * @param callback what to run; it should be short and must not block
+     */
     public void onDone(Runnable callback) {
+
         Objects.requireNonNull(callback, "callback");
         if (!push(null, callback)) {
             callback.run();
@@ -444,25 +494,6 @@ public final class Fiber<T> extends Task implements DescribesWait {
             // between can park). Let the thread go: see the field.
             continuation = null;
             THREAD.setOpaque(this, (Thread) null);
-        } else if (!threadNamed) {
-            nameThread();                       // it parked or yielded: it may show in a dump now
-        }
-    }
-
-    /**
-     * Gives the virtual thread the fiber's name, once, after its first run that did not end it:
-     * a fiber that runs to its end in one go (most short-lived ones) never pays for the string,
-     * while every fiber that waits shows as {@code fiber-ID} in thread dumps, logs and JFR.
-     */
-    private void nameThread() {
-        threadNamed = true;
-        Thread t = thread;
-        if (t != null && name == null) {
-            t.setName("fiber-" + id);
-            String set = name;
-            if (set != null) {
-                t.setName(set);                 // setName ran meanwhile: its name wins
-            }
         }
     }
 
@@ -506,6 +537,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
     private static final VarHandle QUEUED;
     private static final VarHandle OUTCOME;
     private static final VarHandle THREAD;
+    private static final VarHandle NAME;
     private static final VarHandle FAILURE_CLAIM;
 
     static {
@@ -516,6 +548,7 @@ public final class Fiber<T> extends Task implements DescribesWait {
             QUEUED = l.findVarHandle(Fiber.class, "queued", boolean.class);
             OUTCOME = l.findVarHandle(Fiber.class, "outcome", Object.class);
             THREAD = l.findVarHandle(Fiber.class, "thread", Thread.class);
+            NAME = l.findVarHandle(Fiber.class, "name", String.class);
             FAILURE_CLAIM = l.findVarHandle(Fiber.class, "failureClaim", Object.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);

@@ -36,17 +36,31 @@ public final class FiberExecutorService extends AbstractExecutorService {
         this.ownsScheduler = ownsScheduler;
     }
 
-    /** {@return an executor on a new group of {@code parallelism} schedulers running on daemon threads} */
+    /**
+     * {@return an executor on a new group of {@code parallelism} schedulers running on daemon
+     * threads} Its {@link #shutdown()} and {@link #close()} close that group once the
+     * submitted tasks have ended.
+     *
+     * @param parallelism how many peer schedulers (carrier threads) the group has; at least 1
+     * @throws IllegalArgumentException if {@code parallelism} is less than 1
+     */
     public static FiberExecutorService create(int parallelism) {
         return new FiberExecutorService(Scheduler.create(parallelism).start(), true);
     }
 
-    /** {@return an executor that runs its tasks on {@code scheduler}'s group; it does not close it} */
+    /**
+     * {@return an executor that runs its tasks on {@code scheduler}'s group; it does not close it}
+     *
+     * @param scheduler any scheduler of the group; tasks are spread over its peers
+     * @throws NullPointerException if {@code scheduler} is null
+     */
     public static FiberExecutorService on(Scheduler scheduler) {
         return new FiberExecutorService(Objects.requireNonNull(scheduler, "scheduler"), false);
     }
 
+    /** {@return the scheduler this executor spawns its tasks' fibers from (its group's peers run them)} */
     public Scheduler scheduler() {
+
         return scheduler;
     }
 

@@ -52,7 +52,14 @@ import org.fibers.scheduler.TimerHandle;
  */
 public final class FiberScope implements AutoCloseable, DescribesWait {
     /** What a child's end does to the scope. */
-    public enum Policy { AWAIT_ALL, ALL_SUCCEED, FIRST_SUCCESS }
+    public enum Policy {
+        /** Nothing is cancelled by a child's end; {@link #join()} waits for all and throws no child's failure. */
+        AWAIT_ALL,
+        /** The first failure cancels the siblings; {@link #join()} throws it (the others suppressed). */
+        ALL_SUCCEED,
+        /** The first success cancels the rest; {@link #result()} returns its value. */
+        FIRST_SUCCESS
+    }
 
     private final Policy policy;
     private final Scheduler scheduler;
@@ -84,17 +91,38 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** {@return a scope on the current scheduler} */
+    /**
+     * {@return a scope on the current scheduler, owned by the calling fiber}
+     *
+     * @param policy what a child's end does to the scope
+     * @throws IllegalStateException when no scheduler is current (outside {@link Fibers#run})
+     */
     public static FiberScope open(Policy policy) {
         return new FiberScope(policy, requireScheduler(), null);
     }
 
-    /** {@return a scope on the current scheduler that cancels everything in it after {@code timeout}} */
+    /**
+     * {@return a scope on the current scheduler that cancels everything in it after {@code timeout}}
+     * {@link #join()} then throws {@link FiberTimeoutException}.
+     *
+     * @param policy what a child's end does to the scope
+     * @param timeout how long, from now, the children may run
+     * @throws IllegalStateException when no scheduler is current (outside {@link Fibers#run})
+     * @throws NullPointerException if {@code timeout} is null
+     */
     public static FiberScope open(Policy policy, Duration timeout) {
         return new FiberScope(policy, requireScheduler(), Objects.requireNonNull(timeout, "timeout"));
     }
 
-    /** {@return a scope whose children run on {@code scheduler} (usable from plain threads too)} */
+    /**
+     * {@return a scope whose children run on {@code scheduler} (usable from plain threads too)}
+     * The calling thread owns it: only it may {@link #join()} and {@link #close()} it.
+     *
+     * @param policy what a child's end does to the scope
+     * @param scheduler where the children run
+     * @param timeoutOrNull how long, from now, the children may run; null for no deadline
+     * @throws NullPointerException if {@code scheduler} is null
+     */
     public static FiberScope open(Policy policy, Scheduler scheduler, Duration timeoutOrNull) {
         return new FiberScope(policy, Objects.requireNonNull(scheduler, "scheduler"), timeoutOrNull);
     }
@@ -117,9 +145,13 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
     /**
      * Runs {@code block} in a child fiber and returns its value, cancelling it (and all it
      * started in scopes) if it takes longer than {@code timeout}, like Kotlin's
-     * {@code withTimeout} or Trio's {@code fail_after}.
+     * {@code withTimeout} or Trio's {@code fail_after}. Call it from a fiber.
      *
-     * @throws FiberTimeoutException when the time ran out
+     * @param <T> the type of the block's value
+     * @param timeout how long the block may run
+     * @param block what the child fiber runs
+     * @return the block's value
+     * @throws FiberTimeoutException when the time ran out (its message says the duration)
      * @throws FiberFailedException when the block failed (the cause)
      */
     public static <T> T withTimeout(Duration timeout, Callable<T> block) {
@@ -146,6 +178,13 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
     /**
      * Starts {@code task} as a child fiber of this scope. Like {@link Fibers#spawn(Runnable)},
      * a spawning fiber may yield here to a backlog of runnable fibers when preemption is on.
+     * A child spawned after the policy fired (or after {@link #shutdown()}) is cancelled at once.
+     * Thread-safe: children may spawn siblings.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the child runs
+     * @return the child, whose {@link Child#get()} gives the value once the scope has joined
+     * @throws IllegalStateException if the scope is closed
      */
     public <T> Child<T> spawn(Callable<T> task) {
         Objects.requireNonNull(task, "task");
@@ -165,7 +204,13 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         return child;
     }
 
-    /** Starts {@code task} as a child fiber of this scope. */
+    /**
+     * Starts {@code task} as a child fiber of this scope, as {@link #spawn(Callable)} does.
+     *
+     * @param task what the child runs
+     * @return the child; its value is null
+     * @throws IllegalStateException if the scope is closed
+     */
     public Child<Void> spawn(Runnable task) {
         Objects.requireNonNull(task, "task");
         return spawn(() -> {
@@ -240,7 +285,15 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
         }
     }
 
-    /** FIRST_SUCCESS: the first successful child's value, after {@link #join()}. */
+    /**
+     * FIRST_SUCCESS: joins the scope and returns the first successful child's value.
+     *
+     * @param <T> the type the caller expects of the winning child's value (unchecked)
+     * @return the value of the child that succeeded first
+     * @throws IllegalStateException if the scope's policy is not {@link Policy#FIRST_SUCCESS}
+     * @throws FiberFailedException if no child succeeded (the first failure, others suppressed)
+     * @throws FiberTimeoutException if the deadline passed first
+     */
     @SuppressWarnings("unchecked")
     public <T> T result() {
         if (policy != Policy.FIRST_SUCCESS) {
@@ -320,7 +373,17 @@ public final class FiberScope implements AutoCloseable, DescribesWait {
      */
     public static final class Child<T> {
         /** What became of a child. */
-        public enum State { RUNNING, SUCCEEDED, FAILED, CANCELLED }
+        public enum State {
+            /** It has not ended yet. */
+            RUNNING,
+            /** It returned a value. */
+            SUCCEEDED,
+            /** It threw an exception (other than its own cancellation). */
+            FAILED,
+            /** It was cancelled and ended with {@link FiberCancelledException}. */
+            CANCELLED
+        }
+
 
         private final Fiber<T> fiber;
 

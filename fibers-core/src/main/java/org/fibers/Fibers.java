@@ -23,7 +23,16 @@ public final class Fibers {
     private Fibers() {
     }
 
-    /** {@link #run(RunOptions, Callable)} with {@link RunOptions#defaults()}. */
+    /**
+     * {@link #run(RunOptions, Callable)} with {@link RunOptions#defaults()}: one scheduler per
+     * core, preemption at 100 Hz, no drain.
+     *
+     * @param <T> the type of init's value
+     * @param init the first fiber's body
+     * @return init's value
+     * @throws FiberFailedException init threw (the cause)
+     * @throws FiberCancelledException init was cancelled
+     */
     public static <T> T run(Callable<T> init) {
         return run(RunOptions.defaults(), init);
     }
@@ -40,9 +49,6 @@ public final class Fibers {
      * {@code join} arrives as init's failure, its cause chain intact), and a cancelled init as
      * {@link FiberCancelledException}.
      *
-     * @throws FiberFailedException init threw (the cause)
-     * @throws FiberCancelledException init was cancelled
-     *
      * <p>{@code run} is a scope for the fibers of its scheduler group: without drain, the
      * fibers still alive when init returns are cancelled (a suspended one wakes with
      * {@link FiberCancelledException}; a running one sees it at its next suspension point;
@@ -50,6 +56,14 @@ public final class Fibers {
      * have all ended, so their cleanup runs. A fiber that ignores cancellation and blocks
      * again keeps {@code run} waiting. Called from a fiber or virtual thread, the schedulers
      * run on a new platform thread while the caller waits.
+     *
+     * @param <T> the type of init's value
+     * @param options parallelism, preemption rate, drain, an existing scheduler, the
+     *        uncaught-exception handler
+     * @param init the first fiber's body
+     * @return init's value
+     * @throws FiberFailedException init threw (the cause)
+     * @throws FiberCancelledException init was cancelled
      */
     public static <T> T run(RunOptions options, Callable<T> init) {
         Objects.requireNonNull(options, "options");
@@ -107,8 +121,11 @@ public final class Fibers {
     /**
      * Guile's {@code spawn-fiber}: starts {@code task} as a fiber on the current scheduler.
      * With preemption on, a fiber that spawns while a backlog of tasks waits on its carrier
-     * yields here first (see {@link Scheduler#spawnPoint()}).
+     * yields here first (see {@link Scheduler#spawnPoint()}). The fiber is named
+     * {@code fiber-ID}; its failure, unless joined, is reported as uncaught (see {@link Fiber}).
      *
+     * @param task what the fiber runs
+     * @return the started fiber
      * @throws IllegalStateException when no scheduler is current (outside {@link #run})
      */
     public static Fiber<Void> spawn(Runnable task) {
@@ -119,7 +136,14 @@ public final class Fibers {
         return f;
     }
 
-    /** Starts {@code task} as a fiber on the current scheduler; {@link Fiber#join()} returns its value. */
+    /**
+     * Starts {@code task} as a fiber on the current scheduler, as {@link #spawn(Runnable)} does.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the fiber runs; {@link Fiber#join()} returns its value
+     * @return the started fiber
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
     public static <T> Fiber<T> spawn(Callable<T> task) {
         Scheduler here = requireCurrent();
         Fiber<T> f = Fiber.start(here, task, true);
@@ -128,8 +152,53 @@ public final class Fibers {
     }
 
     /**
+     * As {@link #spawn(Runnable)}, with the fiber (and its virtual thread, from its first
+     * instruction on) named {@code name} instead of {@code fiber-ID}, as
+     * {@code Thread.ofVirtual().name(name)} names a thread; thread dumps, logs and JFR show it.
+     *
+     * @param name the fiber's name, not null; names need not be unique
+     * @param task what the fiber runs
+     * @return the started fiber
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
+    public static Fiber<Void> spawn(String name, Runnable task) {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(task, "task");
+        Scheduler here = requireCurrent();
+        Fiber<Void> f = Fiber.startRunnable(here, task, name);
+        here.spawnPointHere();
+        return f;
+    }
+
+    /**
+     * As {@link #spawn(Callable)}, with the fiber and its virtual thread named {@code name}
+     * from the start.
+     *
+     * @param <T> the type of the task's result
+     * @param name the fiber's name, not null; names need not be unique
+     * @param task what the fiber runs; {@link Fiber#join()} returns its value
+     * @return the started fiber
+     * @throws NullPointerException if {@code name} or {@code task} is null
+     * @throws IllegalStateException when no scheduler is current (outside {@link #run})
+     */
+    public static <T> Fiber<T> spawn(String name, Callable<T> task) {
+        Objects.requireNonNull(name, "name");
+        Scheduler here = requireCurrent();
+        Fiber<T> f = Fiber.create(here, task, true, name);
+        f.start();
+        here.spawnPointHere();
+        return f;
+    }
+
+    /**
      * Starts {@code task} as a fiber on {@code scheduler}, or, with {@code parallel}, on one of
      * its peers chosen by {@link Scheduler#chooseParallel()}. Thread-safe; works from any thread.
+     *
+     * @param task what the fiber runs
+     * @param scheduler the scheduler to run it on (or whose group to choose from)
+     * @param parallel true to let the group choose a peer (Guile's {@code #:parallel? #t})
+     * @return the started fiber
      */
     public static Fiber<Void> spawn(Runnable task, Scheduler scheduler, boolean parallel) {
         Objects.requireNonNull(task, "task");
@@ -139,7 +208,16 @@ public final class Fibers {
         return f;
     }
 
-    /** Starts {@code task} on {@code scheduler} or, with {@code parallel}, on a chosen peer. */
+    /**
+     * Starts {@code task} on {@code scheduler} or, with {@code parallel}, on a chosen peer.
+     * Thread-safe; works from any thread.
+     *
+     * @param <T> the type of the task's result
+     * @param task what the fiber runs; {@link Fiber#join()} returns its value
+     * @param scheduler the scheduler to run it on (or whose group to choose from)
+     * @param parallel true to let the group choose a peer
+     * @return the started fiber
+     */
     public static <T> Fiber<T> spawn(Callable<T> task, Scheduler scheduler, boolean parallel) {
         Objects.requireNonNull(scheduler, "scheduler");
         Fiber<T> f = Fiber.start(parallel ? scheduler.chooseParallel() : scheduler, task, true);
@@ -160,9 +238,11 @@ public final class Fibers {
      * timer queue (not {@code Thread.sleep}). Outside fibers it blocks the thread. A duration of
      * zero or less just yields.
      *
+     * @param duration how long to sleep
      * @throws FiberCancelledException if interrupted or cancelled meanwhile
      */
     public static void sleep(Duration duration) {
+
         long nanos = duration.toNanos();
         Scheduler s = Thread.currentThread().isVirtual() ? Scheduler.current() : null;
         if (s == null) {

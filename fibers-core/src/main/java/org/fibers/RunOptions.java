@@ -26,6 +26,7 @@ public final class RunOptions {
         this.uncaughtExceptionHandler = b.uncaughtExceptionHandler;
     }
 
+    /** {@return a builder with every option at its default (see {@link #defaults()})} */
     public static Builder builder() {
         return new Builder();
     }
@@ -35,6 +36,10 @@ public final class RunOptions {
         return builder().build();
     }
 
+    /**
+     * {@return the number of peer schedulers of a new scheduler group; the available processors
+     * unless set}
+     */
     public int parallelism() {
         return parallelism;
     }
@@ -48,6 +53,10 @@ public final class RunOptions {
         return hz != null;
     }
 
+    /**
+     * {@return whether {@code run} waits, after init returns, until no fiber, timer or task is
+     * left}
+     */
     public boolean drain() {
         return drain;
     }
@@ -62,6 +71,7 @@ public final class RunOptions {
         return uncaughtExceptionHandler;
     }
 
+    /** Options for {@link Fibers#run(RunOptions, java.util.concurrent.Callable)}, set one by one; not thread-safe. */
     public static final class Builder {
         private int parallelism = Runtime.getRuntime().availableProcessors();
         private Integer hz;
@@ -72,8 +82,16 @@ public final class RunOptions {
         private Builder() {
         }
 
-        /** {@return number of peer schedulers (carrier threads) for a new scheduler; at least 1} */
+        /**
+         * Sets the number of peer schedulers (carrier threads) of a new scheduler group; the
+         * default is the number of available processors. Ignored with {@link #scheduler}.
+         *
+         * @param parallelism how many peers; at least 1
+         * @return this builder
+         * @throws IllegalArgumentException if {@code parallelism} is less than 1
+         */
         public Builder parallelism(int parallelism) {
+
             if (parallelism < 1) {
                 throw new IllegalArgumentException("parallelism must be at least 1: " + parallelism);
             }
@@ -84,6 +102,10 @@ public final class RunOptions {
         /**
          * Preemption checks per second; 0 turns preemption off. A fiber that has run a whole
          * slice yields at its next fiber operation; see {@link Scheduler#setHz(int)}.
+         *
+         * @param hz checks per second, 0 or more (default {@value RunOptions#DEFAULT_HZ})
+         * @return this builder
+         * @throws IllegalArgumentException if {@code hz} is negative
          */
         public Builder hz(int hz) {
             if (hz < 0) {
@@ -96,24 +118,43 @@ public final class RunOptions {
         /**
          * When true, {@code run} returns only after init has returned and no fiber is left
          * (runnable or blocked in an operation) and no timer or task is pending.
+         * The default is false: the fibers still alive when init returns are cancelled.
+         *
+         * @param drain whether to wait for every fiber, timer and task
+         * @return this builder
          */
         public Builder drain(boolean drain) {
             this.drain = drain;
             return this;
         }
 
-        /** Runs on this scheduler (and its peers) instead of a new one; it is not closed afterwards. */
+        /**
+         * Runs on this scheduler (and its peers) instead of a new one; it is not closed afterwards.
+         *
+         * @param scheduler the scheduler whose loop {@code run} runs on the calling thread
+         * @return this builder
+         * @throws NullPointerException if {@code scheduler} is null
+         */
         public Builder scheduler(Scheduler scheduler) {
             this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
             return this;
         }
 
-        /** Receives (fiber or task, exception) for every exception that escapes a fiber. */
+        /**
+         * Receives (fiber or task, exception) for every exception that escapes a fiber.
+         * It replaces the default (an ERROR log line through SLF4J, or standard error without an
+         * SLF4J provider).
+         *
+         * @param handler called with the fiber (or task) and the throwable
+         * @return this builder
+         * @throws NullPointerException if {@code handler} is null
+         */
         public Builder uncaughtExceptionHandler(BiConsumer<Object, Throwable> handler) {
             this.uncaughtExceptionHandler = Objects.requireNonNull(handler, "handler");
             return this;
         }
 
+        /** {@return the options as set so far; the builder may be reused}  */
         public RunOptions build() {
             return new RunOptions(this);
         }

@@ -32,6 +32,12 @@ public final class Console implements AutoCloseable {
     /**
      * A session on {@code in} and {@code out}, printing {@code prompt} before each line read
      * (empty: none).
+     * The session belongs to the thread that calls {@link #run()}; it is not thread-safe.
+     *
+     * @param in where command lines are read from
+     * @param out where output and the prompt go (wrapped in an auto-flushing {@link PrintWriter}
+     *        unless it is one)
+     * @param prompt printed before each line read; empty for none
      */
     public Console(Reader in, Writer out, String prompt) {
         this.in = in instanceof BufferedReader b ? b : new BufferedReader(Objects.requireNonNull(in, "in"));
@@ -40,7 +46,12 @@ public final class Console implements AutoCloseable {
         this.commands = new Commands(this.out);
     }
 
-    /** A session without a prompt, for scripts and tests. */
+    /**
+     * A session without a prompt, for scripts and tests.
+     *
+     * @param in where command lines are read from
+     * @param out where output goes
+     */
     public Console(Reader in, Writer out) {
         this(in, out, "");
     }
@@ -64,6 +75,8 @@ public final class Console implements AutoCloseable {
     /**
      * Runs {@link #runOnStdin()} on a new daemon platform thread named {@code fibers-console},
      * for programs whose main thread runs a scheduler.
+     *
+     * @return the started thread; it ends at end of input or {@code quit}
      */
     public static Thread startOnStdin() {
         Thread t = new Thread(Console::runOnStdin, "fibers-console");
@@ -93,7 +106,13 @@ public final class Console implements AutoCloseable {
         }
     }
 
-    /** Executes one command line, printing its output; false when it was {@code quit}. */
+    /**
+     * Executes one command line, printing its output; false when it was {@code quit}.
+     * An unknown command or a failed one prints an error and the session goes on.
+     *
+     * @param line one command with its arguments, as typed
+     * @return true to go on reading, false after {@code quit}
+     */
     public boolean execute(String line) {
         boolean more = commands.execute(line);
         out.flush();

@@ -48,6 +48,9 @@ public final class ConsoleServer implements AutoCloseable {
      * Listens on 127.0.0.1:{@code port} (0: a free port, see {@link #port()}) and serves
      * sessions until {@link #close()}.
      *
+     * @param port the port, 0 to 65535
+     * @return the running server
+     * @throws IllegalArgumentException if {@code port} is out of range
      * @throws UncheckedIOException if the port cannot be bound
      */
     public static ConsoleServer start(int port) {
@@ -71,6 +74,7 @@ public final class ConsoleServer implements AutoCloseable {
      * Starts a server on the port of {@code -Dfibers.console.port}, if that property is set;
      * empty otherwise (the console is off by default).
      *
+     * @return the running server, or empty when the property is not set
      * @throws IllegalArgumentException if the property is not a port number
      */
     public static Optional<ConsoleServer> startFromSystemProperty() {
@@ -87,7 +91,11 @@ public final class ConsoleServer implements AutoCloseable {
         return Optional.of(start(port));
     }
 
-    /** The port it listens on. */
+    /**
+     * The port it listens on.
+     *
+     * @return the local port; the chosen one after {@code start(0)}
+     */
     public int port() {
         return server.getLocalPort();
     }

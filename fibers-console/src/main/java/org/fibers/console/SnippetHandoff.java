@@ -20,7 +20,13 @@ public final class SnippetHandoff {
         return NEXT.incrementAndGet();
     }
 
-    /** Called by a compiled snippet: the body of the fiber for {@code ticket}. */
+    /**
+     * Called by a compiled snippet: the body of the fiber for {@code ticket}.
+     * Thread-safe.
+     *
+     * @param ticket the ticket the console put in the snippet's code
+     * @param body what the snippet's fiber runs
+     */
     public static void deliver(long ticket, Runnable body) {
         BODIES.put(ticket, body);
     }

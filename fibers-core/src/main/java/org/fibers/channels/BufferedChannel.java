@@ -122,6 +122,7 @@ public final class BufferedChannel<T> implements Iterable<T> {
      * a receiver; performing it throws {@link ChannelClosedException} if the channel is closed
      * first}
      *
+     * @param message the message to send, not null
      * @throws NullPointerException if {@code message} is null
      */
     public Operation<Void> putOperation(T message) {
@@ -141,6 +142,7 @@ public final class BufferedChannel<T> implements Iterable<T> {
     /**
      * Sends {@code message}, waiting while the buffer is full.
      *
+     * @param message the message to send, not null
      * @throws ChannelClosedException if the channel is or gets closed before the message was
      *         buffered or received
      * @throws org.fibers.FiberCancelledException if interrupted while waiting (not sent)
@@ -153,6 +155,7 @@ public final class BufferedChannel<T> implements Iterable<T> {
     /**
      * Receives the next message, waiting while none is buffered.
      *
+     * @return the oldest buffered message
      * @throws ChannelClosedException if the channel is closed and drained
      * @throws org.fibers.FiberCancelledException if interrupted while waiting (nothing consumed)
      */
@@ -168,6 +171,7 @@ public final class BufferedChannel<T> implements Iterable<T> {
      * Sends {@code message} only if that needs no waiting (room in the buffer, or a waiting
      * receiver).
      *
+     * @param message the message to send, not null
      * @return true if sent, false if the buffer was full (nothing sent)
      * @throws ChannelClosedException if the channel is closed
      * @throws NullPointerException if {@code message} is null

@@ -109,6 +109,8 @@ public final class Channel<T> implements Iterable<T> {
      * {@return an operation that completes, yielding null, when a receiver takes {@code message}
      * (Guile's {@code put-operation})} Performing it throws {@link ChannelClosedException} if
      * the channel is closed before a receiver took the message.
+     *
+     * @param message the message to hand over; may be null
      */
     public Operation<Void> putOperation(T message) {
         return new PutOperation(message).wrap(Closing.PUT);
@@ -150,6 +152,7 @@ public final class Channel<T> implements Iterable<T> {
      * Hands {@code message} to a receiver that is waiting now, if there is one, without ever
      * waiting.
      *
+     * @param message the message to hand over; may be null
      * @return true if a receiver took it, false if none was waiting (nothing was sent)
      * @throws ChannelClosedException if the channel is closed
      */
@@ -187,6 +190,7 @@ public final class Channel<T> implements Iterable<T> {
      * Sends {@code message}: hands it to a waiting receiver, or waits for one (suspending the
      * fiber or blocking the thread). Guile's {@code put-message}.
      *
+     * @param message the message to hand over; may be null
      * @throws org.fibers.FiberCancelledException if interrupted while waiting; the message was
      *         then not delivered
      * @throws ChannelClosedException if the channel is or gets closed before a receiver took it
@@ -206,6 +210,7 @@ public final class Channel<T> implements Iterable<T> {
      * Receives a message: takes it from a waiting sender, or waits for one. Guile's
      * {@code get-message}.
      *
+     * @return the message a sender handed over
      * @throws org.fibers.FiberCancelledException if interrupted while waiting; no message was
      *         then consumed
      * @throws ChannelClosedException if the channel is closed (then no sender is left)

@@ -76,13 +76,30 @@ public final class LoomSupport {
 
     /** A new, unstarted virtual thread whose continuation runs wherever {@code scheduler} sends it. */
     public static Thread newVirtualThread(Executor scheduler, Runnable task) {
+        return newVirtualThread(scheduler, null, task);
+    }
+
+    /**
+     * An unstarted virtual thread named {@code name} (null: the JDK's empty name) whose
+     * continuation is submitted to {@code scheduler}.
+     *
+     * @param scheduler where the thread's continuation is submitted, each time it is to run
+     * @param name the thread's name, or null for none
+     * @param task what the thread runs
+     * @return the thread, not started
+     * @throws IllegalStateException if the JVM flag {@link #REQUIRED_FLAG} is missing or the JDK is unsupported
+     */
+    public static Thread newVirtualThread(Executor scheduler, String name, Runnable task) {
         checkAvailable();
         try {
             if (NEW_THREAD != null) {
                 // characteristics 0: as an unconfigured builder (inherits inheritable thread locals)
-                return (Thread) NEW_THREAD.invokeExact(scheduler, (String) null, 0, task);
+                return (Thread) NEW_THREAD.invokeExact(scheduler, name, 0, task);
             }
             Thread.Builder.OfVirtual builder = (Thread.Builder.OfVirtual) NEW_BUILDER.invokeExact(scheduler);
+            if (name != null) {
+                builder.name(name);
+            }
             return builder.unstarted(task);
         } catch (RuntimeException | Error e) {
             throw e;

@@ -10,6 +10,10 @@ public final class Dump {
     /**
      * {@return a table of schedulers, then one line per fiber:
      * {@code fiber-42  SUSPENDED  sched-1.0  age 1200 ms  channel-get channel@1b6d3586 for 800 ms}}
+     *
+     * @param schedulers the scheduler snapshots, in the order to print
+     * @param fibers the fiber snapshots, in the order to print
+     * @param nowNanos the {@link System#nanoTime()} that ages and waits are measured to
      */
     public static String text(List<SchedulerInfo> schedulers, List<FiberInfo> fibers, long nowNanos) {
         StringBuilder b = new StringBuilder();
@@ -24,14 +28,23 @@ public final class Dump {
         return b.toString();
     }
 
-    /** {@return one scheduler's counters on one line} */
+    /**
+     * {@return one scheduler's counters on one line}
+     *
+     * @param s the scheduler snapshot
+     */
     public static String schedulerLine(SchedulerInfo s) {
         return String.format("%-10s %-8s runcount=%d runqueue=%d inbox=%d steals=%d sleeps=%d timers=%d fds=%d live-fibers=%d",
                 s.name(), s.running() ? "running" : "stopped", s.runcount(), s.runQueue(), s.inbox(), s.steals(), s.sleeps(),
                 s.pendingTimers(), s.fdsWatched(), s.liveFibers());
     }
 
-    /** {@return one fiber on one line: name, state, scheduler, age, and its wait with how long} */
+    /**
+     * {@return one fiber on one line: name, state, scheduler, age, and its wait with how long}
+     *
+     * @param f the fiber snapshot
+     * @param nowNanos the {@link System#nanoTime()} that its age and wait are measured to
+     */
     public static String fiberLine(FiberInfo f, long nowNanos) {
         StringBuilder b = new StringBuilder(String.format("%-12s %-9s %-10s age %s", f.name(), f.state(),
                 f.scheduler(), millis(f.ageNanos())));
@@ -52,6 +65,10 @@ public final class Dump {
      * {@return {@code {"schedulers":[{...}],"fibers":[{"name":..,"wait":{"kind":..,"target":..,
      * "deadlineInNanos":..,"branches":[..]},"waitNanos":..}]}}; unknown numbers are -1, a fiber
      * with no wait has {@code "wait":null}}
+     *
+     * @param schedulers the scheduler snapshots
+     * @param fibers the fiber snapshots
+     * @param nowNanos the {@link System#nanoTime()} that ages and waits are measured to
      */
     public static String json(List<SchedulerInfo> schedulers, List<FiberInfo> fibers, long nowNanos) {
         StringBuilder b = new StringBuilder(128 + 160 * fibers.size());

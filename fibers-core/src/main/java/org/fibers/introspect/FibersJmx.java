@@ -39,7 +39,11 @@ public final class FibersJmx {
         refresh(server);
     }
 
-    /** {@return the name of {@code s}'s MBean} */
+    /**
+     * {@return the name of {@code s}'s MBean}
+     *
+     * @param s a scheduler, registered or not
+     */
     public static ObjectName nameOf(Scheduler s) {
         try {
             return new ObjectName("org.fibers:type=Scheduler,name=" + s.name());

@@ -14,11 +14,12 @@ public interface FibersMXBean {
     /** {@return one line per live fiber: name, state, scheduler, age and wait (see {@link Dump#fiberLine})} */
     String[] getFiberTable();
 
-    /** {@link Introspection#dumpText()}. */
+    /** {@return {@link Introspection#dumpText()}: the schedulers' table and one line per live fiber} */
     String dumpText();
 
-    /** {@link Introspection#dumpJson()}. */
+    /** {@return {@link Introspection#dumpJson()}: the same as {@link #dumpText()}, as one JSON object} */
     String dumpJson();
+
 
     /** Registers an MBean for every scheduler made since the last call, drops those of closed ones. */
     void refreshSchedulers();

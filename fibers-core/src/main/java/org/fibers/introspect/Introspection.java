@@ -43,7 +43,15 @@ public final class Introspection {
         return Scheduler.all();
     }
 
-    /** Guile's {@code fold-all-schedulers}: folds {@code f(scheduler, acc)} over every live scheduler. */
+    /**
+     * Guile's {@code fold-all-schedulers}: folds {@code f(scheduler, acc)} over every live
+     * scheduler.
+     *
+     * @param <A> the accumulator's type
+     * @param f called with each scheduler and the accumulator so far; returns the next accumulator
+     * @param seed the first accumulator
+     * @return the last accumulator ({@code seed} when no scheduler lives)
+     */
     public static <A> A foldAllSchedulers(BiFunction<Scheduler, A, A> f, A seed) {
         A acc = seed;
         for (Scheduler s : schedulers()) {
@@ -52,7 +60,13 @@ public final class Introspection {
         return acc;
     }
 
-    /** Guile's {@code scheduler-by-name}: the live scheduler called {@code name} ({@code sched-G.I}). */
+    /**
+     * Guile's {@code scheduler-by-name}: the live scheduler called {@code name} ({@code
+     * sched-G.I}).
+     *
+     * @param name a scheduler's name, as {@link Scheduler#name()} gives it
+     * @return the scheduler, or empty when none of that name lives
+     */
     public static Optional<Scheduler> schedulerByName(String name) {
         for (Scheduler s : schedulers()) {
             if (s.name().equals(name)) {
@@ -72,7 +86,11 @@ public final class Introspection {
         return out;
     }
 
-    /** {@return the fibers not yet ended that {@code scheduler} owns now} */
+    /**
+     * {@return the fibers not yet ended that {@code scheduler} owns now}
+     *
+     * @param scheduler the owner to list
+     */
     public static List<Fiber<?>> fibers(Scheduler scheduler) {
         List<Fiber<?>> out = new ArrayList<>();
         for (Fiber<?> f : fibers()) {
@@ -91,7 +109,14 @@ public final class Introspection {
         }
     }
 
-    /** Guile's {@code fold-all-fibers}: folds {@code f(fiber, acc)} over every live fiber. */
+    /**
+     * Guile's {@code fold-all-fibers}: folds {@code f(fiber, acc)} over every live fiber.
+     *
+     * @param <A> the accumulator's type
+     * @param f called with each fiber and the accumulator so far; returns the next accumulator
+     * @param seed the first accumulator
+     * @return the last accumulator ({@code seed} when no fiber lives)
+     */
     public static <A> A foldAllFibers(BiFunction<Fiber<?>, A, A> f, A seed) {
         A acc = seed;
         for (Fiber<?> fiber : fibers()) {
@@ -100,7 +125,12 @@ public final class Introspection {
         return acc;
     }
 
-    /** Guile's {@code fiber-by-name}: the live fiber called {@code name}. */
+    /**
+     * Guile's {@code fiber-by-name}: the live fiber called {@code name}.
+     *
+     * @param name a fiber's name, as {@link Fiber#name()} gives it
+     * @return one live fiber of that name (names need not be unique), or empty
+     */
     public static Optional<Fiber<?>> fiberByName(String name) {
         for (Fiber<?> f : fibers()) {
             if (f.name().equals(name)) {
@@ -110,7 +140,12 @@ public final class Introspection {
         return Optional.empty();
     }
 
-    /** {@return what {@code fiber} waits for now, or null (running, queued, ended, or an undescribed park)} */
+    /**
+     * {@return what {@code fiber} waits for now, or null (running, queued, ended, or an undescribed
+     * park)}
+     *
+     * @param fiber the fiber to look at
+     */
     public static WaitDescription waitOf(Fiber<?> fiber) {
         Thread t = fiber.thread();
         if (t == null || fiber.state() != Fiber.State.SUSPENDED) {
@@ -123,7 +158,11 @@ public final class Introspection {
         return blocker == null ? null : WaitDescription.of("parked", blocker.getClass().getName());
     }
 
-    /** {@return a snapshot of {@code fiber}} */
+    /**
+     * {@return a snapshot of {@code fiber}}
+     *
+     * @param fiber the fiber to look at
+     */
     public static FiberInfo info(Fiber<?> fiber) {
         long now = System.nanoTime();
         Thread t = fiber.thread();
@@ -136,7 +175,11 @@ public final class Introspection {
                 born == 0 ? -1 : Math.max(0, now - born), wait, since == 0 ? -1 : Math.max(0, now - since));
     }
 
-    /** {@return a snapshot of {@code s}'s counters} */
+    /**
+     * {@return a snapshot of {@code s}'s counters}
+     *
+     * @param s the scheduler to look at
+     */
     public static SchedulerInfo info(Scheduler s) {
         Thread c = s.kernelThread();
         boolean running = c != null && c.isAlive();
@@ -144,7 +187,11 @@ public final class Introspection {
                 s.stolenTasks(), s.sleepCount(), s.pendingTimers(), s.poller().watchedFds(), s.liveFibers());
     }
 
-    /** {@return the stack of {@code fiber}'s virtual thread now; empty once it ended} */
+    /**
+     * {@return the stack of {@code fiber}'s virtual thread now; empty once it ended}
+     *
+     * @param fiber the fiber to look at
+     */
     public static StackTraceElement[] stackOf(Fiber<?> fiber) {
         Thread t = fiber.thread();
         return t == null ? new StackTraceElement[0] : t.getStackTrace();
@@ -160,7 +207,11 @@ public final class Introspection {
         return Dump.json(snapshotSchedulers(), snapshotFibers(), System.nanoTime());
     }
 
-    /** {@link #info(Scheduler)} of every live scheduler. */
+    /**
+     * {@link #info(Scheduler)} of every live scheduler.
+     *
+     * @return one snapshot per live scheduler, taken one after the other (not atomically)
+     */
     public static List<SchedulerInfo> snapshotSchedulers() {
         List<SchedulerInfo> out = new ArrayList<>();
         for (Scheduler s : schedulers()) {
@@ -169,7 +220,11 @@ public final class Introspection {
         return out;
     }
 
-    /** {@link #info(Fiber)} of every live fiber. */
+    /**
+     * {@link #info(Fiber)} of every live fiber.
+     *
+     * @return one snapshot per live fiber, taken one after the other (not atomically)
+     */
     public static List<FiberInfo> snapshotFibers() {
         List<FiberInfo> out = new ArrayList<>();
         for (Fiber<?> f : fibers()) {

@@ -10,20 +10,21 @@ public interface SchedulerMXBean {
     /** {@return whether its loop runs now} */
     boolean isRunning();
 
-    /** Turns taken. */
+    /** {@return the turns this scheduler's carrier has taken (Guile's runcount)} */
     long getRuncount();
 
     /** {@return tasks in its run queue} */
     int getRunQueueLength();
 
-    /** Tasks submitted from other threads, not yet in the run queue (racy). */
+    /** {@return the tasks submitted from other threads, not yet in the run queue (racy)} */
     int getInboxLength();
 
     /** {@return tasks stolen from peers} */
     long getSteals();
 
-    /** Times its carrier went to sleep. */
+    /** {@return the times its carrier went to sleep in its poller} */
     long getSleeps();
+
 
     /** {@return timers pending} */
     int getPendingTimers();

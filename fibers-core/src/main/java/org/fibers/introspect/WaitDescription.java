@@ -28,22 +28,42 @@ public record WaitDescription(String kind, String target, long deadlineNanos, Li
         branches = List.copyOf(branches);
     }
 
-    /** {@return a wait of {@code kind} on {@code target}, with no deadline and no branches} */
+    /**
+     * {@return a wait of {@code kind} on {@code target}, with no deadline and no branches}
+     *
+     * @param kind what kind of wait, as {@code channel-get} or {@code join}
+     * @param target what is waited on, as {@code channel@1b6d3586} or {@code fiber-42}
+     */
     public static WaitDescription of(String kind, String target) {
         return new WaitDescription(kind, target, NO_DEADLINE, List.of());
     }
 
-    /** {@return a timer wait of {@code kind} that ends at {@code deadlineNanos}} */
+    /**
+     * {@return a timer wait of {@code kind} that ends at {@code deadlineNanos}}
+     *
+     * @param kind what kind of wait, as {@code sleep} or {@code timer}
+     * @param deadlineNanos when it ends, on the {@link System#nanoTime()} scale
+     */
     public static WaitDescription timer(String kind, long deadlineNanos) {
         return new WaitDescription(kind, "", deadlineNanos, List.of());
     }
 
-    /** {@return the stable name of an object that has no name of its own: {@code prefix@hex identity}} */
+    /**
+     * {@return the stable name of an object that has no name of its own: {@code prefix@hex
+     * identity}}
+     *
+     * @param prefix what the object is, as {@code channel}
+     * @param o the object
+     */
     public static String identity(String prefix, Object o) {
         return prefix + "@" + Integer.toHexString(System.identityHashCode(o));
     }
 
-    /** {@return one line: {@code kind target [deadline in N ms]}, choices as {@code choice(a | b)}} */
+    /**
+     * {@return one line: {@code kind target [deadline in N ms]}, choices as {@code choice(a | b)}}
+     *
+     * @param nowNanos the {@link System#nanoTime()} a deadline is counted down from
+     */
     public String toText(long nowNanos) {
         StringBuilder b = new StringBuilder(kind);
         if (!branches.isEmpty()) {

@@ -20,6 +20,10 @@ public final class FiberBlockedEvent extends jdk.jfr.Event {
     /** The event's name in recordings and settings. */
     public static final String NAME = "org.fibers.FiberBlocked";
 
+    /** An empty event; {@link FiberEvents} fills in its fields, times and commits it. */
+    public FiberBlockedEvent() {
+    }
+
     /** The fiber's name. */
     @Label("Fiber")
     public String fiber;

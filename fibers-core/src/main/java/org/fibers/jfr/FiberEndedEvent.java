@@ -18,6 +18,10 @@ public final class FiberEndedEvent extends jdk.jfr.Event {
     /** The event's name in recordings and settings. */
     public static final String NAME = "org.fibers.FiberEnded";
 
+    /** An empty event; {@link FiberEvents} fills in its fields, times and commits it. */
+    public FiberEndedEvent() {
+    }
+
     /** The fiber's name. */
     @Label("Fiber")
     public String fiber;

@@ -42,7 +42,13 @@ public final class FiberEvents {
     private FiberEvents() {
     }
 
-    /** A fiber is about to start on {@code scheduler}. */
+    /**
+     * A fiber is about to start on {@code scheduler}.
+     * Commits a {@link FiberSpawnedEvent} when that event is enabled.
+     *
+     * @param fiber the new fiber
+     * @param scheduler where it starts
+     */
     public static void spawned(Fiber<?> fiber, Scheduler scheduler) {
         FiberSpawnedEvent e = new FiberSpawnedEvent();
         if (e.isEnabled()) {
@@ -53,7 +59,14 @@ public final class FiberEvents {
         }
     }
 
-    /** {@code fiber}'s body ended on {@code scheduler}, with {@code failure} (null: it returned). */
+    /**
+     * {@code fiber}'s body ended on {@code scheduler}, with {@code failure} (null: it returned).
+     * Commits a {@link FiberEndedEvent} when that event is enabled.
+     *
+     * @param fiber the fiber that ended
+     * @param scheduler the scheduler it ended on
+     * @param failure what it threw, or null when it returned
+     */
     public static void ended(Fiber<?> fiber, Scheduler scheduler, Throwable failure) {
         FiberEndedEvent e = new FiberEndedEvent();
         if (e.isEnabled()) {
@@ -66,7 +79,11 @@ public final class FiberEvents {
         }
     }
 
-    /** A perform is about to park for the first time: a started event, or null when disabled. */
+    /**
+     * A perform is about to park for the first time: a started event, or null when disabled.
+     *
+     * @return the begun event, to pass to {@link #blockEnd}, or null when the event is disabled
+     */
     public static FiberBlockedEvent blockBegin() {
         FiberBlockedEvent e = new FiberBlockedEvent();
         if (!e.isEnabled()) {
@@ -76,7 +93,12 @@ public final class FiberEvents {
         return e;
     }
 
-    /** The perform of {@link #blockBegin()} woke; commits when it waited longer than the threshold. */
+    /**
+     * The perform of {@link #blockBegin()} woke; commits when it waited longer than the threshold.
+     *
+     * @param e what {@link #blockBegin()} returned; null does nothing
+     * @param waitedFor what the perform waited on, described in the event
+     */
     public static void blockEnd(FiberBlockedEvent e, DescribesWait waitedFor) {
         e.end();
         if (e.shouldCommit()) {
@@ -96,7 +118,14 @@ public final class FiberEvents {
         new CarrierPrimerEvent().commit();
     }
 
-    /** {@code thief} took {@code tasks} tasks from {@code victim}'s run queue. */
+    /**
+     * {@code thief} took {@code tasks} tasks from {@code victim}'s run queue.
+     * Commits a {@link FiberStealEvent} when that event is enabled.
+     *
+     * @param thief the idle scheduler that stole
+     * @param victim the peer it stole from
+     * @param tasks how many tasks it took
+     */
     public static void stole(Scheduler thief, Scheduler victim, int tasks) {
         FiberStealEvent e = new FiberStealEvent();
         if (e.isEnabled()) {
@@ -108,7 +137,11 @@ public final class FiberEvents {
         }
     }
 
-    /** A carrier is about to sleep in its poller: a started event, or null when disabled. */
+    /**
+     * A carrier is about to sleep in its poller: a started event, or null when disabled.
+     *
+     * @return the begun event, to pass to {@link #sleepEnd}, or null when the event is disabled
+     */
     public static SchedulerSleepEvent sleepBegin() {
         SchedulerSleepEvent e = new SchedulerSleepEvent();
         if (!e.isEnabled()) {
@@ -121,6 +154,12 @@ public final class FiberEvents {
     /**
      * The sleep of {@link #sleepBegin()} ended; {@code deadlineNanos} was its limit
      * ({@code Long.MAX_VALUE}: none) set at {@code sleptAtNanos}, {@code woken} whether a waker ended it.
+     *
+     * @param e what {@link #sleepBegin()} returned; null does nothing
+     * @param scheduler the scheduler whose carrier slept
+     * @param sleptAtNanos when it went to sleep, on the {@link System#nanoTime()} scale
+     * @param deadlineNanos when it was to wake at the latest ({@code Long.MAX_VALUE}: no limit)
+     * @param woken whether a waker (a submission from another thread) ended the sleep
      */
     public static void sleepEnd(SchedulerSleepEvent e, Scheduler scheduler, long sleptAtNanos, long deadlineNanos,
                                 boolean woken) {

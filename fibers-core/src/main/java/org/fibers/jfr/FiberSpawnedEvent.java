@@ -18,6 +18,10 @@ public final class FiberSpawnedEvent extends jdk.jfr.Event {
     /** The event's name in recordings and settings. */
     public static final String NAME = "org.fibers.FiberSpawned";
 
+    /** An empty event; {@link FiberEvents} fills in its fields, times and commits it. */
+    public FiberSpawnedEvent() {
+    }
+
     /** The fiber's name, {@code fiber-ID} unless set. */
     @Label("Fiber")
     public String fiber;

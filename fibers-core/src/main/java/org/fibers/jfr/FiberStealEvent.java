@@ -18,6 +18,10 @@ public final class FiberStealEvent extends jdk.jfr.Event {
     /** The event's name in recordings and settings. */
     public static final String NAME = "org.fibers.FiberSteal";
 
+    /** An empty event; {@link FiberEvents} fills in its fields, times and commits it. */
+    public FiberStealEvent() {
+    }
+
     /** The scheduler that stole. */
     @Label("Thief")
     public String thief;

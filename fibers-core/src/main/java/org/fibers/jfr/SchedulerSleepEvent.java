@@ -22,6 +22,10 @@ public final class SchedulerSleepEvent extends jdk.jfr.Event {
     /** The event's name in recordings and settings. */
     public static final String NAME = "org.fibers.SchedulerSleep";
 
+    /** An empty event; {@link FiberEvents} fills in its fields, times and commits it. */
+    public SchedulerSleepEvent() {
+    }
+
     /** The scheduler. */
     @Label("Scheduler")
     public String scheduler;

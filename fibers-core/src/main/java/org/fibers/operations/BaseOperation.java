@@ -82,6 +82,8 @@ public abstract class BaseOperation<T> extends Operation<T> {
      * (the calling thread)} The default is a plain {@link SoloState}; override to return a
      * subclass that {@link #block} then uses as its waiter record as well (see
      * {@link SoloState}). Called at most once per perform, just before {@link #block}.
+     *
+     * @param owner the performing thread
      */
     protected SoloState newSoloState(Thread owner) {
         return new SoloState(owner);
@@ -123,17 +125,31 @@ public abstract class BaseOperation<T> extends Operation<T> {
         return true;
     }
 
-    /** The try function of {@link Operation#base}. */
+    /**
+     * The try function of {@link Operation#base}.
+     *
+     * @param <T> the type of the raw result
+     */
     @FunctionalInterface
     public interface TryFn<T> {
         /** {@return the raw result (a {@code T}) or {@link BaseOperation#NOT_READY}; see {@link BaseOperation#tryPerform()}} */
         Object tryPerform();
     }
 
-    /** The block function of {@link Operation#base}. */
+    /**
+     * The block function of {@link Operation#base}.
+     *
+     * @param <T> the type of the value the resumer delivers
+     */
     @FunctionalInterface
     public interface BlockFn<T> {
-        /** See {@link BaseOperation#block(OpState, Resumer)}. */
+        /**
+         * See {@link BaseOperation#block(OpState, Resumer)}.
+         *
+         * @param state the perform's op-state, to publish with the waiter
+         * @param resume what a completer calls, once, with the value
+         * @return the cleanup that removes the waiter when another branch wins, or null for none
+         */
         Runnable block(OpState state, Resumer<? super T> resume);
     }
 

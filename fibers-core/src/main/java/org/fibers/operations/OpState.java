@@ -202,6 +202,9 @@ public class OpState implements DescribesWait {
      * {@code mine} first (WAITING to CLAIMED) so no one completes it meanwhile, then moves
      * {@code theirs} from WAITING to SYNCED, then {@code mine} to SYNCED} Backs off if the peer
      * is gone. Must be called by the owner of {@code mine} only.
+     *
+     * @param mine the caller's own published op-state
+     * @param theirs the op-state of the peer's waiter
      */
     public static Commit commit(OpState mine, OpState theirs) {
         for (int spins = 0; ; spins++) {

@@ -82,6 +82,9 @@ public abstract class Operation<T> {
     /**
      * {@return an operation that performs this one and then applies {@code f} to its value, in the
      * performing thread} Guile's {@code wrap-operation}.
+     *
+     * @param <R> the type of the wrapped operation's value
+     * @param f applied to this operation's value once it completed; what it throws, perform throws
      */
     public abstract <R> Operation<R> wrap(Function<? super T, ? extends R> f);
 
@@ -96,6 +99,9 @@ public abstract class Operation<T> {
      * them from a random start, for fairness), or else whichever completes first while blocked}
      * No operation is chosen twice, and the branches that lose leave no trace. Guile's
      * {@code choice-operation}. With no arguments it is {@link #never()}.
+     *
+     * @param <T> the type of the chosen branch's value
+     * @param ops the branches
      */
     @SafeVarargs
     @SuppressWarnings("varargs")
@@ -103,7 +109,13 @@ public abstract class Operation<T> {
         return Choice.of(List.of(ops));
     }
 
-    /** {@link #choice(Operation[])} over a list. */
+    /**
+     * {@link #choice(Operation[])} over a list.
+     *
+     * @param <T> the type of the chosen branch's value
+     * @param ops the branches, in no particular order
+     * @return an operation that performs exactly one of {@code ops}
+     */
     public static <T> Operation<T> choice(List<? extends Operation<? extends T>> ops) {
         return Choice.of(List.copyOf(ops));
     }
@@ -112,6 +124,9 @@ public abstract class Operation<T> {
      * {@return an operation built anew each time it is performed: {@code builder} runs at the start of
      * every {@code perform()} (CML's {@code guard})} Use it for operations whose construction
      * has effects, such as starting a request or reading the clock.
+     *
+     * @param <T> the type of the built operation's value
+     * @param builder makes the operation to perform, once per perform
      */
     public static <T> Operation<T> guard(Supplier<? extends Operation<? extends T>> builder) {
         return new Guard<>(Objects.requireNonNull(builder));
@@ -123,18 +138,32 @@ public abstract class Operation<T> {
      * completes through some other branch, or the perform is cancelled or fails before any branch
      * completed, the nack becomes ready (it then stays ready). Servers use it to learn that a
      * client abandoned a request.
+     *
+     * @param <T> the type of the built operation's value
+     * @param builder given the nack, makes the operation to perform, once per perform
+     * @return the guarded operation
      */
     public static <T> Operation<T> withNack(
             Function<? super Operation<Void>, ? extends Operation<? extends T>> builder) {
         return new WithNack<>(Objects.requireNonNull(builder));
     }
 
-    /** {@return an operation that is always ready and yields {@code value} (CML's {@code alwaysEvt})} */
+    /**
+     * {@return an operation that is always ready and yields {@code value} (CML's {@code
+     * alwaysEvt})}
+     *
+     * @param <T> the type of the value
+     * @param value what performing it yields; may be null
+     */
     public static <T> Operation<T> always(T value) {
         return new Always<>(value);
     }
 
-    /** {@return an operation that never completes (CML's {@code never}); choice's neutral element} */
+    /**
+     * {@return an operation that never completes (CML's {@code never}); choice's neutral element}
+     *
+     * @param <T> any type: it yields no value
+     */
     @SuppressWarnings("unchecked")
     public static <T> Operation<T> never() {
         return (Operation<T>) Never.INSTANCE;
@@ -149,6 +178,9 @@ public abstract class Operation<T> {
      *
      * <p>The stage gets one completion callback when this is called; build the operation once
      * and perform it as often as needed (each call registers another callback on the stage).
+     *
+     * @param <T> the type of the stage's value
+     * @param stage the stage to wait for
      */
     public static <T> Operation<T> fromCompletionStage(java.util.concurrent.CompletionStage<T> stage) {
         java.util.concurrent.CompletableFuture<T> future = stage.toCompletableFuture();
@@ -176,6 +208,9 @@ public abstract class Operation<T> {
      * @param wrap    applied to the raw result in the performing thread, or null for none
      * @param tryFn   completes the operation now or returns {@link BaseOperation#NOT_READY}
      * @param blockFn publishes a waiter with the op-state and resumer it is given
+     * @param <R> the type of the raw result of {@code tryFn} and the resumer
+     * @param <T> the type of the operation's value, after {@code wrap}
+     * @return the operation
      */
     @SuppressWarnings("unchecked")
     public static <R, T> Operation<T> base(Function<? super R, ? extends T> wrap,
@@ -186,7 +221,14 @@ public abstract class Operation<T> {
         return wrap == null ? (Operation<T>) b : b.wrap(wrap);
     }
 
-    /** {@link #base(Function, BaseOperation.TryFn, BaseOperation.BlockFn)} without a wrap. */
+    /**
+     * {@link #base(Function, BaseOperation.TryFn, BaseOperation.BlockFn)} without a wrap.
+     *
+     * @param <T> the type of the operation's value (the raw result)
+     * @param tryFn completes the operation now or returns {@link BaseOperation#NOT_READY}
+     * @param blockFn publishes a waiter with the op-state and resumer it is given
+     * @return the operation
+     */
     public static <T> Operation<T> base(BaseOperation.TryFn<T> tryFn,
                                         BaseOperation.BlockFn<T> blockFn) {
         return base(null, tryFn, blockFn);

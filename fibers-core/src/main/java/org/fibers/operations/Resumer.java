@@ -16,6 +16,10 @@ package org.fibers.operations;
  */
 @FunctionalInterface
 public interface Resumer<T> {
-    /** Deliver {@code value} (may be null) as the result of this branch and wake the performer. */
+    /**
+     * Deliver {@code value} (may be null) as the result of this branch and wake the performer.
+     *
+     * @param value the branch's raw result; may be null
+     */
     void resume(T value);
 }

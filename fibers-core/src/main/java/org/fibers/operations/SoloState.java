@@ -9,7 +9,11 @@ package org.fibers.operations;
  * recognises its own subclass by {@code state == resume}.
  */
 public class SoloState extends OpState implements Resumer<Object> {
-    /** An op-state for a perform by {@code owner}, the calling thread. */
+    /**
+     * An op-state for a perform by {@code owner}, the calling thread.
+     *
+     * @param owner the performing thread, which parks on this state
+     */
     protected SoloState(Thread owner) {
         super(owner);
     }

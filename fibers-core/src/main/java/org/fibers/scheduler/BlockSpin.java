@@ -50,6 +50,8 @@ public final class BlockSpin {
      * {@code here} falls due, or the budget passes. Call only with the {@link #candidate()} of
      * the calling fiber.
      *
+     * @param here the calling fiber's scheduler
+     * @param done the condition the fiber would park for
      * @return true once {@code done} held; false when the budget is spent or work arrived
      */
     public static boolean beforePark(Scheduler here, BooleanSupplier done) {

@@ -81,6 +81,10 @@ public final class Scheduler implements AutoCloseable {
      * Makes a scheduler with {@code parallelism - 1} remote peers (Guile's
      * {@code make-scheduler #:parallelism}). Nothing runs until {@link #run} is called or the
      * scheduler is passed to {@code Fibers.run}.
+     *
+     * @param parallelism how many schedulers the group has, this one included; at least 1
+     * @return the group's first member; {@link #peers()} lists the whole group
+     * @throws IllegalArgumentException if {@code parallelism} is less than 1
      */
     public static Scheduler create(int parallelism) {
         LoomSupport.checkAvailable();
@@ -99,7 +103,11 @@ public final class Scheduler implements AutoCloseable {
         return c == null ? null : RunningSchedulers.onCarrier(c);
     }
 
-    /** {@link #current()}, or else a shared daemon scheduler for timers set from plain threads. */
+    /**
+     * {@link #current()}, or else a shared daemon scheduler for timers set from plain threads.
+     *
+     * @return the scheduler a timer set by the caller runs on
+     */
     public static Scheduler timerScheduler() {
         Scheduler s = current();
         return s != null ? s : FallbackTimers.SCHEDULER;
@@ -182,17 +190,31 @@ public final class Scheduler implements AutoCloseable {
         return poller;
     }
 
-    /** Who hears of exceptions escaping fibers and tasks of this group; the default logs them. */
+    /**
+     * Who hears of exceptions escaping fibers and tasks of this group; the default logs them.
+     * Thread-safe; it applies to failures reported after this call.
+     *
+     * @param handler called with the fiber or task and what escaped it
+     */
     public void setUncaughtExceptionHandler(BiConsumer<Object, Throwable> handler) {
         group.setUncaughtHandler(handler);
     }
 
-    /** Reports a failure of {@code what} (a fiber or task) to the group's handler. */
+    /**
+     * Reports a failure of {@code what} (a fiber or task) to the group's handler.
+     *
+     * @param what the fiber or task that failed
+     * @param failure what escaped it
+     */
     public void reportFailure(Object what, Throwable failure) {
         group.report(what, failure);
     }
 
-    /** Preemption rate of this group (see {@link #setHz}). */
+    /**
+     * Preemption rate of this group (see {@link #setHz}).
+     *
+     * @return the checks per second; 0 when preemption is off
+     */
     public int hz() {
         return group.hz();
     }
@@ -201,12 +223,21 @@ public final class Scheduler implements AutoCloseable {
      * Sets how often (per second) the group checks for fibers that have run a whole slice;
      * 0 turns preemption off. A marked fiber yields at its next fiber operation, even one that
      * would not block; Loom cannot stop a fiber that performs none. See the README.
+     *
+     * @param hz checks per second, 0 or more
+     * @throws IllegalArgumentException if {@code hz} is negative
      */
     public void setHz(int hz) {
         group.setHz(hz);
     }
 
-    /** Makes {@code task} runnable on this scheduler (a peer may steal it). Never blocks. */
+    /**
+     * Makes {@code task} runnable on this scheduler (a peer may steal it). Never blocks.
+     * Thread-safe: from another thread the task goes through this scheduler's inbox and wakes its
+     * carrier.
+     *
+     * @param task a short task; it runs on a carrier and must not block
+     */
     public void schedule(Runnable task) {
         Objects.requireNonNull(task, "task");
         routing.submit(new RunnableTask(this, task));
@@ -215,6 +246,10 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Runs {@code task} on this scheduler's carrier at or after {@code deadlineNanos}
      * ({@link System#nanoTime()} base). The task must be short and must not block.
+     *
+     * @param deadlineNanos when to run it, on the {@link System#nanoTime()} scale
+     * @param task what to run then
+     * @return a handle that cancels the timer
      */
     public TimerHandle scheduleAt(long deadlineNanos, Runnable task) {
         Objects.requireNonNull(task, "task");
@@ -234,6 +269,8 @@ public final class Scheduler implements AutoCloseable {
      * callback is invoked just before the fiber parks; a resume that comes first is kept, so
      * the effect is the same as calling it after. Outside fibers it blocks the thread.
      *
+     * @param afterSuspend given the scheduler and the fiber's resumer; it must arrange for the
+     *        resumer to run once
      * @throws FiberCancelledException if the caller is interrupted (interrupt status stays set)
      */
     public static void suspendCurrentTask(BiConsumer<Scheduler, Runnable> afterSuspend) {
@@ -283,6 +320,7 @@ public final class Scheduler implements AutoCloseable {
      * Runs this scheduler's loop on the calling platform thread until {@code finished} returns
      * true (checked once per turn and before blocking) or the scheduler is closed.
      *
+     * @param finished tells the loop to return; checked on this scheduler's carrier
      * @throws IllegalStateException if it already runs on another thread, is closed, or the
      *         caller is a virtual thread
      */
@@ -296,6 +334,10 @@ public final class Scheduler implements AutoCloseable {
      * and then, with {@code drain}, until no fiber, task or timer is left anywhere in the
      * group; without drain, the fibers still alive are cancelled and this waits until they
      * have ended. The peer threads are stopped and joined before this returns.
+     *
+     * @param done tells the loop that init is over
+     * @param drain whether to wait, after {@code done}, until the group has no fiber, task or timer
+     *        left
      */
     public void runWithPeers(BooleanSupplier done, boolean drain) {
         group.runWithPeers(this, done, drain);
@@ -305,6 +347,8 @@ public final class Scheduler implements AutoCloseable {
      * Runs every scheduler of this group that is not running yet on a new daemon platform
      * thread, until {@link #close()}. For programs that keep a scheduler group in the
      * background (an executor service, a server) instead of calling {@code Fibers.run}.
+     *
+     * @return this scheduler
      */
     public Scheduler start() {
         lifecycle.start();
@@ -389,7 +433,11 @@ public final class Scheduler implements AutoCloseable {
         return LiveSchedulers.all();
     }
 
-    /** This scheduler's stable name, {@code sched-G.I}: group G's I-th member. */
+    /**
+     * This scheduler's stable name, {@code sched-G.I}: group G's I-th member.
+     *
+     * @return the name, as {@code sched-1.0}
+     */
     public String name() {
         return "sched-" + group.id + "." + index;
     }
@@ -407,6 +455,8 @@ public final class Scheduler implements AutoCloseable {
     /**
      * Tasks submitted from other threads and not yet taken into the run queue by the carrier
      * (racy, for monitoring; counted up to 1,000,000).
+     *
+     * @return the inbox's length now
      */
     public int inboxLength() {
         return routing.inboxLength(1_000_000);
@@ -419,6 +469,8 @@ public final class Scheduler implements AutoCloseable {
      * for up to {@code timeoutMillis}; a carrier busy for longer is read without its help, and
      * that copy may then miss or repeat a fiber the carrier moves meanwhile. Costs the
      * scheduler nothing until it is called.
+     *
+     * @param timeoutMillis how long to wait for the carrier's copy
      */
     public List<Task> liveTasksSnapshot(long timeoutMillis) {
         List<Task> out = new ArrayList<>();

@@ -32,6 +32,12 @@ public abstract class Task {
      */
     private volatile boolean preemptRequested;
 
+    /**
+     * A task owned by {@code owner}, not yet scheduled; a work-stealing peer may become its owner
+     * later.
+     *
+     * @param owner the scheduler whose run queue it goes to first
+     */
     protected Task(Scheduler owner) {
         OWNER.setRelease(this, owner); // a volatile store here would cost a full fence per fiber
     }
@@ -87,7 +93,11 @@ public abstract class Task {
         owner.group.fiberStarted(this);
     }
 
-    /** For fibers: true once the fiber has ended. */
+    /**
+     * For fibers: true once the fiber has ended.
+     *
+     * @return whether the fiber has ended; false for plain tasks, which end with each run
+     */
     protected boolean taskFinished() {
         return false;
     }
@@ -102,7 +112,11 @@ public abstract class Task {
         where.group.fiberFinished(where);
     }
 
-    /** Hands an exception that escaped this task to its group's handler. */
+    /**
+     * Hands an exception that escaped this task to its group's handler.
+     *
+     * @param failure what escaped the task
+     */
     protected final void reportUncaught(Throwable failure) {
         owner.group.report(this, failure);
     }

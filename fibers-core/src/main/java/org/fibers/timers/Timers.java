@@ -44,6 +44,8 @@ public final class Timers {
      * performed (each perform starts its own delay, so the object can be reused)} Guile's
      * {@code sleep-operation} counts from creation instead; use {@link #timerOperation} for a
      * fixed deadline. A zero or negative duration is ready at once.
+     *
+     * @param duration how long each perform waits
      */
     public static Operation<Void> sleepOperation(Duration duration) {
         long nanos = saturatedNanos(Objects.requireNonNull(duration));
@@ -53,6 +55,8 @@ public final class Timers {
     /**
      * {@return an operation that completes once {@link System#nanoTime()} has reached
      * {@code expiryNanos} (Guile's {@code timer-operation})}
+     *
+     * @param expiryNanos the deadline, on the {@link System#nanoTime()} scale
      */
     public static Operation<Void> timerOperation(long expiryNanos) {
         return new TimerOperation(expiryNanos);

@@ -19,6 +19,11 @@ public final class FibersDemo {
     private FibersDemo() {
     }
 
+    /**
+     * The command-line entry point: spawns the fibers, joins them and prints what it took.
+     *
+     * @param args {@code [fibers] [parallelism]}
+     */
     public static void main(String[] args) {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         int parallelism = args.length > 1 ? Integer.parseInt(args[1]) : Runtime.getRuntime().availableProcessors();

@@ -22,9 +22,17 @@ public final class Latency {
     private Latency() {
     }
 
-    /** Percentiles in milliseconds, and how many requests they cover. */
+    /**
+     * Percentiles in milliseconds, and how many requests they cover.
+     *
+     * @param p50Millis the median latency
+     * @param p90Millis the 90th percentile
+     * @param p99Millis the 99th percentile
+     * @param maxMillis the largest latency recorded
+     * @param count how many requests were recorded
+     */
     public record Percentiles(double p50Millis, double p90Millis, double p99Millis, double maxMillis, long count) {
-        /** @return the line clients print, in the format {@link #parse} reads */
+        /** {@return the line clients print, in the format {@link #parse} reads} */
         @Override
         public String toString() {
             return String.format(Locale.ROOT, "latency: p50 %.3f ms, p90 %.3f ms, p99 %.3f ms, max %.3f ms (%d requests)",

@@ -18,6 +18,13 @@ public final class Main {
     private Main() {
     }
 
+    /**
+     * Runs the example named by the first argument with the rest; prints the list of examples and
+     * exits 2 without one.
+     *
+     * @param args {@code <example> [args...]}
+     * @throws Exception what the example's own main throws
+     */
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             usage();

@@ -29,13 +29,21 @@ public final class FdPort extends FiberPort {
     /**
      * Takes ownership of {@code fd}, which must already be in nonblocking mode (O_NONBLOCK).
      * Regular files cannot be polled by epoll; a port over one counts as always ready.
+     *
+     * @param fd an open descriptor in nonblocking mode; the port closes it
+     * @return the port
      */
     public static FdPort adopt(int fd) {
         EpollSupport.ensureAvailable();
         return new FdPort(new FileDescriptor(fd));
     }
 
-    /** A new nonblocking pipe: element 0 is the read end, element 1 the write end. */
+    /**
+     * A new nonblocking pipe: element 0 is the read end, element 1 the write end.
+     *
+     * @return the two ends, each a port of its own
+     * @throws IOException if the pipe cannot be made (out of descriptors)
+     */
     public static FdPort[] pipe() throws IOException {
         EpollSupport.ensureAvailable();
         FileDescriptor[] ends = FileDescriptor.pipe();
@@ -45,7 +53,9 @@ public final class FdPort extends FiberPort {
     /**
      * Reads what is available into {@code dst} (a direct buffer) without waiting.
      *
+     * @param dst where to put the bytes; its position advances
      * @return bytes read, 0 if none are available, -1 at end of stream
+     * @throws IOException if the port is closed or the read failed
      */
     public int tryRead(ByteBuffer dst) throws IOException {
         requireDirect(dst);
@@ -68,6 +78,7 @@ public final class FdPort extends FiberPort {
     /**
      * Reads at least one byte into {@code dst} (a direct buffer with room), waiting as needed.
      *
+     * @param dst where to put the bytes; its position advances
      * @return bytes read, or -1 at end of stream
      * @throws java.nio.channels.AsynchronousCloseException if the port is closed meanwhile
      * @throws FiberCancelledException if the caller is cancelled while waiting
@@ -84,7 +95,13 @@ public final class FdPort extends FiberPort {
         }
     }
 
-    /** Writes what fits into the descriptor now, without waiting; returns the byte count. */
+    /**
+     * Writes what fits into the descriptor now, without waiting; returns the byte count.
+     *
+     * @param src the bytes (a direct buffer); its position advances by the count written
+     * @return the bytes written, 0 if the descriptor takes none now
+     * @throws IOException if the port is closed or the write failed
+     */
     public int tryWrite(ByteBuffer src) throws IOException {
         requireDirect(src);
         if (!pfd.acquire()) {
@@ -101,7 +118,13 @@ public final class FdPort extends FiberPort {
         }
     }
 
-    /** Writes all of {@code src} (a direct buffer), waiting as needed. */
+    /**
+     * Writes all of {@code src} (a direct buffer), waiting as needed.
+     *
+     * @param src the bytes; its position advances to its limit
+     * @throws java.nio.channels.AsynchronousCloseException if the port is closed meanwhile
+     * @throws IOException if the write failed
+     */
     public void write(ByteBuffer src) throws IOException {
         Scheduler.preemptionPoint();
         while (src.hasRemaining()) {

@@ -18,12 +18,20 @@ public abstract class FiberPort implements Closeable {
         this.pfd = pfd;
     }
 
-    /** The descriptor number. */
+    /**
+     * The descriptor number.
+     *
+     * @return the file descriptor; no longer valid after {@link #close()}
+     */
     public final int fd() {
         return pfd.intValue();
     }
 
-    /** True until {@link #close()}. */
+    /**
+     * True until {@link #close()}.
+     *
+     * @return whether the port is still open
+     */
     public final boolean isOpen() {
         return pfd.isOpen();
     }

@@ -63,17 +63,39 @@ public final class FiberServerSocket extends FiberPort {
         this.local = socket.localAddress();
     }
 
-    /** Binds to {@code host:port} (port 0 picks a free port) with SO_REUSEADDR and the default backlog. */
+    /**
+     * Binds to {@code host:port} (port 0 picks a free port) with SO_REUSEADDR and the default
+     * backlog.
+     *
+     * @param host the local address to listen on, as {@code 127.0.0.1}; looked up if a name
+     * @param port the port, or 0 for a free one
+     * @return the listening socket
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     */
     public static FiberServerSocket bind(String host, int port) throws IOException {
         return bind(new InetSocketAddress(InetAddress.getByName(host), port), DEFAULT_BACKLOG);
     }
 
-    /** Binds to {@code local} with SO_REUSEADDR and the default backlog. */
+    /**
+     * Binds to {@code local} with SO_REUSEADDR and the default backlog.
+     *
+     * @param local the local address and port (0: a free one)
+     * @return the listening socket
+     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     */
     public static FiberServerSocket bind(InetSocketAddress local) throws IOException {
         return bind(local, DEFAULT_BACKLOG);
     }
 
-    /** Binds to {@code local} with SO_REUSEADDR and listens with {@code backlog}. */
+    /**
+     * Binds to {@code local} with SO_REUSEADDR and listens with {@code backlog}.
+     *
+     * @param local the local address and port (0: a free one)
+     * @param backlog the kernel's queue of connections not accepted yet
+     * @return the listening socket
+     * @throws IOException if the address cannot be bound (in use, not local, no permission)
+     */
     public static FiberServerSocket bind(InetSocketAddress local, int backlog) throws IOException {
         return bind(local, backlog, true);
     }
@@ -81,6 +103,12 @@ public final class FiberServerSocket extends FiberPort {
     /**
      * Binds to {@code local} (an unresolved address is looked up first; port 0 picks a free
      * port) and listens with {@code backlog}.
+     *
+     * @param local the local address and port (0: a free one)
+     * @param backlog the kernel's queue of connections not accepted yet
+     * @param reuseAddress whether to set SO_REUSEADDR before binding
+     * @return the listening socket
+     * @throws IOException if the address cannot be bound (in use, not local, no permission)
      */
     public static FiberServerSocket bind(InetSocketAddress local, int backlog, boolean reuseAddress)
             throws IOException {
@@ -103,11 +131,16 @@ public final class FiberServerSocket extends FiberPort {
         }
     }
 
-    /** The bound address; its port is the real one when bound to port 0. */
+    /**
+     * The bound address; its port is the real one when bound to port 0.
+     *
+     * @return the address, with the port actually bound
+     */
     public InetSocketAddress localAddress() {
         return local;
     }
 
+    /** {@return the port actually bound (the free one chosen when bound to port 0)} */
     public int localPort() {
         return local.getPort();
     }
@@ -115,6 +148,8 @@ public final class FiberServerSocket extends FiberPort {
     /**
      * Waits for a connection and returns it.
      *
+     * @return the accepted connection, with {@link FiberSocket}'s defaults
+     * @throws IOException if accepting failed otherwise
      * @throws java.nio.channels.AsynchronousCloseException if the socket is closed meanwhile
      * @throws org.fibers.FiberCancelledException if the caller is cancelled while waiting
      */
@@ -192,6 +227,8 @@ public final class FiberServerSocket extends FiberPort {
      * An operation that accepts one connection; composes with {@link Operation#choice} (for
      * example with a timeout). Resource exhaustion and other accept errors are delivered as an
      * {@link java.io.UncheckedIOException}.
+     *
+     * @return the operation; it can be performed again for the next connection
      */
     public Operation<FiberSocket> acceptOperation() {
         return AcceptOperation.of(this);

@@ -95,6 +95,8 @@ public final class FiberSocket extends FiberPort {
      * Opens a connection to {@code remote}, suspending the caller until it is established. An
      * unresolved address is resolved on the resolver's thread pool first.
      *
+     * @param remote the address to connect to; resolved first if unresolved
+     * @return the connected socket, with the defaults of the class comment
      * @throws java.net.ConnectException if refused or unreachable
      */
     public static FiberSocket connect(InetSocketAddress remote) throws IOException {
@@ -122,6 +124,13 @@ public final class FiberSocket extends FiberPort {
     /**
      * Resolves {@code host} on the resolver's thread pool (the caller's carrier never blocks in
      * getaddrinfo) and connects to the first address that accepts.
+     * When every address fails, the last failure is thrown with the earlier ones suppressed.
+     *
+     * @param host a host name or address literal
+     * @param port the TCP port
+     * @return the connected socket
+     * @throws java.net.UnknownHostException if {@code host} does not resolve
+     * @throws IOException if no address accepted the connection
      */
     public static FiberSocket connect(String host, int port) throws IOException {
         InetAddress[] addresses = Resolver.resolve(host);
@@ -159,7 +168,12 @@ public final class FiberSocket extends FiberPort {
     /**
      * Reads up to {@code len} bytes, waiting until at least one is available.
      *
+     * @param dst where to put the bytes
+     * @param off the index in {@code dst} of the first byte
+     * @param len the most bytes to read
      * @return the number of bytes read, or -1 at end of stream
+     * @throws java.net.SocketTimeoutException if the read timeout passed with no byte received
+     * @throws IOException if the socket is closed, was reset, or the read failed
      */
     public int read(byte[] dst, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, dst.length);
@@ -167,18 +181,40 @@ public final class FiberSocket extends FiberPort {
         return in.read(dst, off, len);
     }
 
-    /** Reads into {@code dst}'s remaining space; -1 at end of stream. */
+    /**
+     * Reads into {@code dst}'s remaining space; -1 at end of stream.
+     *
+     * @param dst where to put the bytes; its position advances by the count read
+     * @return the number of bytes read, or -1 at end of stream
+     * @throws IOException if the socket is closed, was reset, or the read failed (a timeout
+     *        included)
+     */
     public int read(ByteBuffer dst) throws IOException {
         Scheduler.preemptionPoint();
         return in.read(dst);
     }
 
-    /** Reads one byte (0-255), or -1 at end of stream. */
+    /**
+     * Reads one byte (0-255), or -1 at end of stream.
+     *
+     * @return the byte, or -1 at end of stream
+     * @throws IOException if the socket is closed, was reset, or the read failed (a timeout
+     *        included)
+     */
     public int read() throws IOException {
         return in.read();
     }
 
-    /** Reads exactly {@code len} bytes; throws {@link java.io.EOFException} if the stream ends first. */
+    /**
+     * Reads exactly {@code len} bytes; throws {@link java.io.EOFException} if the stream ends
+     * first.
+     *
+     * @param dst where to put the bytes
+     * @param off the index in {@code dst} of the first byte
+     * @param len how many bytes to read
+     * @throws IOException if the socket is closed, was reset, or the read failed (a timeout
+     *        included)
+     */
     public void readFully(byte[] dst, int off, int len) throws IOException {
         while (len > 0) {
             int n = read(dst, off, len);
@@ -209,6 +245,7 @@ public final class FiberSocket extends FiberPort {
      * Reads a line (without its '\n') into {@code dst}, allowing at most {@code dst.length}
      * bytes. Allocation-free.
      *
+     * @param dst where to put the line's bytes, from index 0
      * @return the line's length, or -1 at end of stream
      * @throws LineTooLongException if the line does not fit in {@code dst}
      */
@@ -217,7 +254,11 @@ public final class FiberSocket extends FiberPort {
         return in.readLine(dst, dst.length);
     }
 
-    /** Bytes that can be read without waiting, as far as the buffer knows. */
+    /**
+     * Bytes that can be read without waiting, as far as the buffer knows.
+     *
+     * @return the count of buffered bytes not read yet; 0 says nothing of the socket itself
+     */
     public int available() {
         return in.available();
     }
@@ -229,34 +270,67 @@ public final class FiberSocket extends FiberPort {
 
     // ------------------------------------------------------------------ writing
 
-    /** Buffers {@code len} bytes, writing out whatever the buffer cannot hold. */
+    /**
+     * Buffers {@code len} bytes, writing out whatever the buffer cannot hold.
+     * Suspends the caller while the socket's send buffer is full.
+     *
+     * @param src the bytes
+     * @param off the index in {@code src} of the first byte
+     * @param len how many bytes to write
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void write(byte[] src, int off, int len) throws IOException {
         Objects.checkFromIndexSize(off, len, src.length);
         Scheduler.preemptionPoint();
         out.write(src, off, len);
     }
 
+    /**
+     * Buffers all of {@code src}, as {@link #write(byte[], int, int)} does.
+     *
+     * @param src the bytes
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void write(byte[] src) throws IOException {
         write(src, 0, src.length);
     }
 
-    /** Buffers {@code src}'s remaining bytes. */
+    /**
+     * Buffers {@code src}'s remaining bytes.
+     *
+     * @param src the bytes; its position advances to its limit
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void write(ByteBuffer src) throws IOException {
         Scheduler.preemptionPoint();
         out.write(src);
     }
 
-    /** Buffers one byte. */
+    /**
+     * Buffers one byte.
+     *
+     * @param octet the byte, in the low 8 bits
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void write(int octet) throws IOException {
         out.write(octet);
     }
 
-    /** Buffers {@code text} encoded as UTF-8. */
+    /**
+     * Buffers {@code text} encoded as UTF-8.
+     *
+     * @param text the text; no newline is added
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void write(String text) throws IOException {
         write(text.getBytes(StandardCharsets.UTF_8));
     }
 
-    /** Writes every buffered byte out, suspending while the socket's send buffer is full. */
+    /**
+     * Writes every buffered byte out, suspending while the socket's send buffer is full.
+     *
+     * @throws IOException if the socket is closed, was reset, or the write failed
+     */
     public void flush() throws IOException {
         Scheduler.preemptionPoint();
         out.flush();
@@ -265,6 +339,8 @@ public final class FiberSocket extends FiberPort {
     /**
      * Half-close: flushes, then shuts the sending direction down, so the peer reads end of
      * stream while this side can still read.
+     *
+     * @throws IOException if the socket is closed or the flush failed
      */
     public void shutdownOutput() throws IOException {
         flush();
@@ -274,7 +350,11 @@ public final class FiberSocket extends FiberPort {
         });
     }
 
-    /** Shuts the receiving direction down; later reads see end of stream. */
+    /**
+     * Shuts the receiving direction down; later reads see end of stream.
+     *
+     * @throws IOException if the socket is closed
+     */
     public void shutdownInput() throws IOException {
         call(() -> {
             socket.shutdown(true, false);
@@ -297,6 +377,12 @@ public final class FiberSocket extends FiberPort {
 
     // ------------------------------------------------------------------ options
 
+    /**
+     * Sets TCP_NODELAY (on by default: this socket buffers output itself until {@link #flush()}).
+     *
+     * @param on true to send each flush at once, false to let Nagle's algorithm coalesce
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
     public void setTcpNoDelay(boolean on) throws IOException {
         call(() -> {
             socket.setTcpNoDelay(on);
@@ -304,10 +390,22 @@ public final class FiberSocket extends FiberPort {
         });
     }
 
+    /**
+     * {@return whether TCP_NODELAY is on}
+     *
+     * @throws IOException if the socket is closed
+     */
     public boolean getTcpNoDelay() throws IOException {
         return call(socket::isTcpNoDelay);
     }
 
+    /**
+     * Sets SO_KEEPALIVE (off by default): the kernel probes an idle connection and resets it when
+     * the peer is gone.
+     *
+     * @param on whether to send keep-alive probes
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
     public void setKeepAlive(boolean on) throws IOException {
         call(() -> {
             socket.setKeepAlive(on);
@@ -315,7 +413,12 @@ public final class FiberSocket extends FiberPort {
         });
     }
 
-    /** SO_LINGER in seconds; 0 makes {@link #close()} reset the connection; negative turns it off. */
+    /**
+     * SO_LINGER in seconds; 0 makes {@link #close()} reset the connection; negative turns it off.
+     *
+     * @param seconds how long close lingers to send unsent data
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
     public void setSoLinger(int seconds) throws IOException {
         call(() -> {
             socket.setSoLinger(seconds);
@@ -323,6 +426,12 @@ public final class FiberSocket extends FiberPort {
         });
     }
 
+    /**
+     * Sets SO_RCVBUF, the kernel's receive buffer (the kernel may round or double it).
+     *
+     * @param bytes the requested size
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
     public void setReceiveBufferSize(int bytes) throws IOException {
         call(() -> {
             socket.setReceiveBufferSize(bytes);
@@ -330,6 +439,12 @@ public final class FiberSocket extends FiberPort {
         });
     }
 
+    /**
+     * Sets SO_SNDBUF, the kernel's send buffer (the kernel may round or double it).
+     *
+     * @param bytes the requested size
+     * @throws IOException if the socket is closed or the option cannot be set
+     */
     public void setSendBufferSize(int bytes) throws IOException {
         call(() -> {
             socket.setSendBufferSize(bytes);
@@ -341,16 +456,26 @@ public final class FiberSocket extends FiberPort {
      * Idle timeout for reads: a read that waits this long without receiving a byte fails with
      * {@link java.net.SocketTimeoutException} (the socket stays usable). Zero or null turns it
      * off. Costs no timer per read (see SocketReader).
+     * Takes effect from the next read that waits.
+     *
+     * @param timeout the idle timeout; zero, negative or null for none
      */
     public void setReadTimeout(Duration timeout) {
         in.setTimeout(timeout == null || timeout.isNegative() ? 0 : timeout.toNanos());
     }
 
+    /** {@return the read timeout; {@link Duration#ZERO} when there is none} */
     public Duration getReadTimeout() {
         return Duration.ofNanos(in.timeoutNanos());
     }
 
-    /** Limit of {@link #readLine()} in bytes (the '\n' not counted). */
+    /**
+     * Limit of {@link #readLine()} in bytes (the '\n' not counted).
+     * The default is 64 KiB.
+     *
+     * @param bytes the longest line {@link #readLine()} accepts; at least 1
+     * @throws IllegalArgumentException if {@code bytes} is less than 1
+     */
     public void setMaxLineLength(int bytes) {
         if (bytes < 1) {
             throw new IllegalArgumentException("maximum line length must be positive: " + bytes);
@@ -358,10 +483,15 @@ public final class FiberSocket extends FiberPort {
         maxLineLength = bytes;
     }
 
+    /** {@return the longest line, in bytes, that {@link #readLine()} accepts} */
     public int maxLineLength() {
         return maxLineLength;
     }
 
+    /**
+     * {@return the peer's address; after {@link #close()}, the one read before, or null if none
+     * was}
+     */
     public InetSocketAddress remoteAddress() {
         InetSocketAddress r = remote;
         if (r == null && pfd.acquire()) {
@@ -374,6 +504,11 @@ public final class FiberSocket extends FiberPort {
         return r;
     }
 
+    /**
+     * {@return the local address and port of this connection}
+     *
+     * @throws IOException if the socket is closed
+     */
     public InetSocketAddress localAddress() throws IOException {
         return call(socket::localAddress);
     }
@@ -390,6 +525,8 @@ public final class FiberSocket extends FiberPort {
     /**
      * Native memory held by the read and write buffers of all sockets in this JVM now, in bytes:
      * those borrowed by sockets with bytes in them, plus the few the pool keeps for reuse.
+     *
+     * @return the bytes of native memory in socket buffers
      */
     public static long nativeBufferBytes() {
         return BufferPool.liveBytes();
@@ -398,6 +535,8 @@ public final class FiberSocket extends FiberPort {
     /**
      * The part of {@link #nativeBufferBytes()} that no socket holds: free buffers the pool keeps
      * for reuse (at most 16 per stripe), in bytes.
+     *
+     * @return the bytes of native memory in free pooled buffers
      */
     public static long pooledBufferBytes() {
         return BufferPool.kept() * BufferPool.SIZE;
@@ -415,7 +554,13 @@ public final class FiberSocket extends FiberPort {
 
     // ------------------------------------------------------------------ streams
 
-    /** This socket's input as an {@link InputStream} (buffered already; closing it closes the socket). */
+    /**
+     * This socket's input as an {@link InputStream} (buffered already; closing it closes the
+     * socket).
+     *
+     * @return a new stream view; its reads go through this socket's buffer, in order with this
+     *        socket's own reads
+     */
     public InputStream inputStream() {
         return new InputStream() {
             @Override
@@ -440,7 +585,12 @@ public final class FiberSocket extends FiberPort {
         };
     }
 
-    /** This socket's output as an {@link OutputStream} (buffered; flush it; closing it flushes and closes the socket). */
+    /**
+     * This socket's output as an {@link OutputStream} (buffered; flush it; closing it flushes and
+     * closes the socket).
+     *
+     * @return a new stream view of this socket's output buffer
+     */
     public OutputStream outputStream() {
         return new OutputStream() {
             @Override

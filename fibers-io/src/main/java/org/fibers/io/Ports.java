@@ -27,6 +27,9 @@ public final class Ports {
      * An operation that completes, with null, when {@code port} is readable (data or end of
      * stream to read, or for a server socket a connection to accept). Guile's
      * {@code wait-until-port-readable-operation}.
+     *
+     * @param port the port to watch
+     * @return the operation; spurious readiness is possible, as in Guile
      */
     public static Operation<Void> readableOperation(FiberPort port) {
         return new ReadinessOperation(Objects.requireNonNull(port, "port"), PolledFd.READ)
@@ -36,23 +39,39 @@ public final class Ports {
     /**
      * An operation that completes, with null, when {@code port} is writable. Guile's
      * {@code wait-until-port-writable-operation}.
+     *
+     * @param port the port to watch
+     * @return the operation; spurious readiness is possible, as in Guile
      */
     public static Operation<Void> writableOperation(FiberPort port) {
         return new ReadinessOperation(Objects.requireNonNull(port, "port"), PolledFd.WRITE)
                 .wrap(ReadinessOperation::check);
     }
 
-    /** An operation that accepts a connection on {@code server}; Guile's {@code accept-operation}. */
+    /**
+     * An operation that accepts a connection on {@code server}; Guile's {@code accept-operation}.
+     *
+     * @param server the listening socket
+     * @return {@code server.acceptOperation()}
+     */
     public static Operation<FiberSocket> acceptOperation(FiberServerSocket server) {
         return server.acceptOperation();
     }
 
-    /** Waits until {@code port} is readable: {@code readableOperation(port).perform()}. */
+    /**
+     * Waits until {@code port} is readable: {@code readableOperation(port).perform()}.
+     *
+     * @param port the port to watch
+     */
     public static void awaitReadable(FiberPort port) {
         readableOperation(port).perform();
     }
 
-    /** Waits until {@code port} is writable: {@code writableOperation(port).perform()}. */
+    /**
+     * Waits until {@code port} is writable: {@code writableOperation(port).perform()}.
+     *
+     * @param port the port to watch
+     */
     public static void awaitWritable(FiberPort port) {
         writableOperation(port).perform();
     }
@@ -62,13 +81,23 @@ public final class Ports {
      * (via {@link Scheduler#schedule}) once {@code port} is readable or closed. Unlike Guile's,
      * thread-safe.
      *
+     * @param scheduler where the task runs
+     * @param port the port to watch
+     * @param task a short task that must not block
      * @return an action that cancels the request if the task has not been scheduled yet
      */
     public static Runnable scheduleWhenReadable(Scheduler scheduler, FiberPort port, Runnable task) {
         return scheduleWhen(scheduler, port, PolledFd.READ, task);
     }
 
-    /** Guile's {@code schedule-task-when-fd-writable}; see {@link #scheduleWhenReadable}. */
+    /**
+     * Guile's {@code schedule-task-when-fd-writable}; see {@link #scheduleWhenReadable}.
+     *
+     * @param scheduler where the task runs
+     * @param port the port to watch
+     * @param task a short task that must not block
+     * @return an action that cancels the request if the task has not been scheduled yet
+     */
     public static Runnable scheduleWhenWritable(Scheduler scheduler, FiberPort port, Runnable task) {
         return scheduleWhen(scheduler, port, PolledFd.WRITE, task);
     }

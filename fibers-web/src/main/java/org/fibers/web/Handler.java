@@ -8,6 +8,12 @@ package org.fibers.web;
  */
 @FunctionalInterface
 public interface Handler {
-    /** Answers {@code request}. */
+    /**
+     * Answers {@code request}.
+     *
+     * @param request the request; its body may be read while handling
+     * @return the response to send
+     * @throws Exception anything; the client gets a 500 and the connection goes on
+     */
     Response handle(Request request) throws Exception;
 }

@@ -32,7 +32,12 @@ public final class Headers {
         this.trusted = trusted;
     }
 
-    /** Headers the HTTP/1.1 parser filled in, already validated (for the parser). */
+    /**
+     * Headers the HTTP/1.1 parser filled in, already validated (for the parser).
+     *
+     * @param capacity how many fields to make room for
+     * @return empty headers that skip validation on add
+     */
     public static Headers parsed(int capacity) {
         return new Headers(Math.max(capacity, 4), true);
     }
@@ -40,6 +45,9 @@ public final class Headers {
     /**
      * Adds a field; an existing field of that name stays.
      *
+     * @param name the field name, an HTTP token; its spelling is kept
+     * @param value the field value
+     * @return these headers
      * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF or
      *         another control character
      */
@@ -60,13 +68,26 @@ public final class Headers {
         return this;
     }
 
-    /** Replaces every field named {@code name} (any case) with one holding {@code value}. */
+    /**
+     * Replaces every field named {@code name} (any case) with one holding {@code value}.
+     *
+     * @param name the field name, an HTTP token
+     * @param value the field value
+     * @return these headers
+     * @throws IllegalArgumentException if the name is not a token or the value holds a control
+     *        character
+     */
     public Headers set(String name, String value) {
         remove(name);
         return add(name, value);
     }
 
-    /** Removes every field named {@code name} (any case); true if there was one. */
+    /**
+     * Removes every field named {@code name} (any case); true if there was one.
+     *
+     * @param name the field name, in any case
+     * @return whether a field was removed
+     */
     public boolean remove(String name) {
         int w = 0;
         for (int r = 0; r < size; r++) {
@@ -85,7 +106,12 @@ public final class Headers {
         return removed;
     }
 
-    /** The first value of the field named {@code name} (any case), or null. */
+    /**
+     * The first value of the field named {@code name} (any case), or null.
+     *
+     * @param name the field name, in any case
+     * @return the value of its first occurrence, or null
+     */
     public String first(String name) {
         for (int i = 0; i < size; i++) {
             if (names[i].equalsIgnoreCase(name)) {
@@ -95,7 +121,12 @@ public final class Headers {
         return null;
     }
 
-    /** Every value of the field named {@code name} (any case), in order; empty if none. */
+    /**
+     * Every value of the field named {@code name} (any case), in order; empty if none.
+     *
+     * @param name the field name, in any case
+     * @return the values, in the order received or added
+     */
     public List<String> all(String name) {
         List<String> out = new ArrayList<>(2);
         for (int i = 0; i < size; i++) {
@@ -106,23 +137,44 @@ public final class Headers {
         return out;
     }
 
-    /** True if a field named {@code name} (any case) is present. */
+    /**
+     * True if a field named {@code name} (any case) is present.
+     *
+     * @param name the field name, in any case
+     * @return whether it is present
+     */
     public boolean contains(String name) {
         return first(name) != null;
     }
 
-    /** How many fields there are. */
+    /**
+     * How many fields there are.
+     *
+     * @return the count of fields, repeated names counted each time
+     */
     public int size() {
         return size;
     }
 
-    /** The name of field {@code i} (0-based, in order), as it was spelled. */
+    /**
+     * The name of field {@code i} (0-based, in order), as it was spelled.
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1
+     * @return the field's name
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public String name(int i) {
         Objects.checkIndex(i, size);
         return names[i];
     }
 
-    /** The value of field {@code i} (0-based, in order). */
+    /**
+     * The value of field {@code i} (0-based, in order).
+     *
+     * @param i the field's index, from 0 to {@link #size()} - 1
+     * @return the field's value
+     * @throws IndexOutOfBoundsException if {@code i} is out of range
+     */
     public String value(int i) {
         Objects.checkIndex(i, size);
         return values[i];
@@ -138,6 +190,9 @@ public final class Headers {
     /**
      * True if {@code c} may appear in a token (RFC 9110 tchar). Takes a char or a signed byte
      * as it is: a byte of 0x80 or more arrives negative and is no tchar.
+     *
+     * @param c a char, or a byte as it is
+     * @return whether it is a tchar
      */
     public static boolean isTokenChar(int c) {
         return (c & ~0x7f) == 0 && TCHAR[c];

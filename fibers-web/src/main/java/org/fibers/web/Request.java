@@ -31,47 +31,52 @@ public final class Request {
         this.head = exchange.request();
     }
 
-    /** The method, such as GET. */
+    /** {@return the method, such as GET} */
     public String method() {
         return head.method();
     }
 
-    /** The request target as sent, such as {@code /search?q=fibers}. */
+    /** {@return the request target as sent, such as {@code /search?q=fibers}} */
     public String target() {
         return head.target();
     }
 
-    /** The target's path, not decoded. */
+    /** {@return the target's path, not decoded} */
     public String path() {
         return head.path();
     }
 
-    /** The target's query as sent (not decoded), or null. */
+    /** {@return the target's query as sent (not decoded), or null} */
     public String rawQuery() {
         return head.rawQuery();
     }
 
-    /** "HTTP/1.1" or "HTTP/1.0". */
+    /** {@return "HTTP/1.1" or "HTTP/1.0"} */
     public String protocol() {
         return head.protocol();
     }
 
-    /** The header fields. */
+    /** {@return the header fields} */
     public Headers headers() {
         return head.headers();
     }
 
-    /** The first value of header {@code name} (any case), or null. */
+    /**
+     * The first value of header {@code name} (any case), or null.
+     *
+     * @param name the field name, in any case
+     * @return its first value, or null when absent
+     */
     public String header(String name) {
         return head.headers().first(name);
     }
 
-    /** The client's address. */
+    /** {@return the client's address} */
     public InetSocketAddress remoteAddress() {
         return exchange.remoteAddress();
     }
 
-    /** Query parameters, percent- and '+'-decoded as UTF-8, in order. */
+    /** {@return query parameters, percent- and '+'-decoded as UTF-8, in order} */
     public Map<String, List<String>> query() {
         Map<String, List<String>> q = query;
         if (q == null) {
@@ -93,7 +98,12 @@ public final class Request {
         return q;
     }
 
-    /** The first value of query parameter {@code name}, or null. */
+    /**
+     * The first value of query parameter {@code name}, or null.
+     *
+     * @param name the decoded parameter name
+     * @return its first decoded value (empty for {@code ?flag}), or null when absent
+     */
     public String queryParam(String name) {
         List<String> v = query().get(name);
         return v == null ? null : v.get(0);
@@ -107,12 +117,22 @@ public final class Request {
         }
     }
 
-    /** The body as a stream read lazily from the connection (sends 100 Continue when the client waits for it). */
+    /**
+     * The body as a stream read lazily from the connection (sends 100 Continue when the client
+     * waits for it).
+     *
+     * @return the body stream; it ends where the request's body ends (Content-Length or chunked)
+     */
     public InputStream body() {
         return exchange.body();
     }
 
-    /** The whole body (at most the server's body limit). */
+    /**
+     * The whole body (at most the server's body limit).
+     *
+     * @return the body's bytes; empty when the request has none
+     * @throws IOException if the client sent a malformed or too large body, went away, or timed out
+     */
     public byte[] bodyBytes() throws IOException {
         long len = head.contentLength();
         InputStream in = exchange.body();
@@ -133,7 +153,13 @@ public final class Request {
         return out.toByteArray();
     }
 
-    /** The whole body decoded with the Content-Type's charset (UTF-8 when it names none). */
+    /**
+     * The whole body decoded with the Content-Type's charset (UTF-8 when it names none).
+     *
+     * @return the body as text
+     * @throws IOException if the client sent a malformed or too large body, went away, or timed out
+     * @throws java.io.UncheckedIOException if the Content-Type names an unknown charset
+     */
     public String bodyString() throws IOException {
         return new String(bodyBytes(), charset());
     }

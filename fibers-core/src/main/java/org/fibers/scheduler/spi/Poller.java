@@ -21,6 +21,8 @@ public interface Poller extends AutoCloseable {
      * {@link Long#MAX_VALUE} for none) passes, or {@link #wakeup()} is called. A wakeup that
      * comes before this call makes it return promptly: wakeups are never lost. Spurious
      * returns are allowed.
+     *
+     * @param deadlineNanos when to return at the latest
      */
     void pollBlocking(long deadlineNanos);
 

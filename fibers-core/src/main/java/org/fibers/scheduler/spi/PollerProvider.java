@@ -15,6 +15,10 @@ public interface PollerProvider {
     /** {@return false when this provider cannot work here (say, no native library for this platform)} */
     boolean isAvailable();
 
-    /** {@return a poller for {@code scheduler}; called once, before the scheduler runs} */
+    /**
+     * {@return a poller for {@code scheduler}; called once, before the scheduler runs}
+     *
+     * @param scheduler the scheduler whose carrier will call the poller
+     */
     Poller create(Scheduler scheduler);
 }

@@ -44,7 +44,13 @@ public final class ConsoleDemo {
     private ConsoleDemo() {
     }
 
-    /** {@code console-demo [--port N]}: starts the demo and runs the console until end of input or quit. */
+    /**
+     * {@code console-demo [--port N]}: starts the demo and runs the console until end of input or
+     * quit.
+     *
+     * @param args {@code [--port N]}: also serve the console on 127.0.0.1:N
+     * @throws Exception if the demo's schedulers or the console cannot start
+     */
     public static void main(String[] args) throws Exception {
         Integer port = null;
         for (int i = 0; i < args.length; i++) {

@@ -29,7 +29,11 @@ public final class GuileClient {
     private GuileClient() {
     }
 
-    /** The command-line entry point; exits 1 on any mismatch or failure. */
+    /**
+     * The command-line entry point; exits 1 on any mismatch or failure.
+     *
+     * @param args {@code CONNECTIONS PAIRS [HOST:PORT ...]}
+     */
     public static void main(String[] args) {
         if (args.length < 2) {
             System.err.println("usage: memcached-client N M [host:port ...]");
@@ -48,7 +52,14 @@ public final class GuileClient {
         System.exit(run(n, m, servers) ? 0 : 1);
     }
 
-    /** Runs the load; true when every value read back matched. */
+    /**
+     * Runs the load; true when every value read back matched.
+     *
+     * @param connections how many client fibers, each with its own connection
+     * @param pairs how many set-then-get pairs each one sends
+     * @param servers the servers; connections take them in turn
+     * @return whether every value read back matched
+     */
     public static boolean run(int connections, int pairs, List<InetSocketAddress> servers) {
         AtomicLong failures = new AtomicLong();
         Histogram[] latencies = new Histogram[connections];

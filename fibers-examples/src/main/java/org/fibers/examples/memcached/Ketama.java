@@ -40,7 +40,12 @@ public final class Ketama {
     private final List<InetSocketAddress> servers;
     private final TreeMap<Long, InetSocketAddress> ring = new TreeMap<>();
 
-    /** A ring over {@code servers} with spymemcached's default naming. */
+    /**
+     * A ring over {@code servers} with spymemcached's default naming.
+     *
+     * @param servers the servers, at least one, none twice
+     * @throws IllegalArgumentException if the list is empty or names a server twice
+     */
     public Ketama(List<InetSocketAddress> servers) {
         this(servers, NodeNaming.SPYMEMCACHED);
     }
@@ -49,6 +54,8 @@ public final class Ketama {
      * A ring over {@code servers}, in that order (two servers whose points collide: the later
      * one wins, as in spymemcached).
      *
+     * @param servers the servers, at least one, none twice
+     * @param naming how each server is named when its points are hashed
      * @throws IllegalArgumentException if the list is empty or names a server twice
      */
     public Ketama(List<InetSocketAddress> servers, NodeNaming naming) {
@@ -71,12 +78,22 @@ public final class Ketama {
         }
     }
 
-    /** The servers, in the order given. */
+    /**
+     * The servers, in the order given.
+     *
+     * @return the servers, unmodifiable
+     */
     public List<InetSocketAddress> servers() {
         return servers;
     }
 
-    /** The server that holds {@code key}. */
+    /**
+     * The server that holds {@code key}.
+     *
+     * @param key a memcached key
+     * @return the server of the first point at or after the key's hash on the ring (wrapping
+     *         around)
+     */
     public InetSocketAddress serverFor(String key) {
         Map.Entry<Long, InetSocketAddress> e = ring.ceilingEntry(hash(key));
         return (e != null ? e : ring.firstEntry()).getValue();

@@ -19,12 +19,24 @@ public final class Key {
         this.hash = Arrays.hashCode(bytes);
     }
 
-    /** Copies {@code len} bytes of {@code src} from {@code off}. */
+    /**
+     * Copies {@code len} bytes of {@code src} from {@code off}.
+     *
+     * @param src the bytes
+     * @param off the index of the key's first byte
+     * @param len the key's length
+     * @return the key, holding its own copy
+     */
     public static Key of(byte[] src, int off, int len) {
         return new Key(Arrays.copyOfRange(src, off, off + len));
     }
 
-    /** The key's UTF-8 bytes. */
+    /**
+     * The key's UTF-8 bytes.
+     *
+     * @param key the key as text
+     * @return the key
+     */
     public static Key of(String key) {
         return new Key(key.getBytes(StandardCharsets.UTF_8));
     }
@@ -34,7 +46,11 @@ public final class Key {
         return bytes;
     }
 
-    /** Length in bytes. */
+    /**
+     * Length in bytes.
+     *
+     * @return the key's length in bytes
+     */
     public int length() {
         return bytes.length;
     }

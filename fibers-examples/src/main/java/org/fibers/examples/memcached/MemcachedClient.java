@@ -31,7 +31,15 @@ import java.util.OptionalLong;
  * Thread-safe.
  */
 public final class MemcachedClient implements AutoCloseable {
-    /** The client's settings. */
+    /**
+     * The client's settings.
+     *
+     * @param timeout how long a reply may take before the call fails with {@code TIMEOUT}
+     * @param retryDelay how long a server that refused connections is skipped before one call tries
+     *        it again
+     * @param maxConnectionsPerServer the most connections the client opens to one server
+     * @param naming how servers are named on the ketama ring (spymemcached's or libmemcached's)
+     */
     public record Options(Duration timeout, Duration retryDelay, int maxConnectionsPerServer, Ketama.NodeNaming naming) {
         /** Validates the settings. */
         public Options {
@@ -43,13 +51,23 @@ public final class MemcachedClient implements AutoCloseable {
             }
         }
 
-        /** 1 s timeout, 1 s retry delay, 64 connections per server, spymemcached's ketama naming. */
+        /**
+         * 1 s timeout, 1 s retry delay, 64 connections per server, spymemcached's ketama naming.
+         *
+         * @return the defaults
+         */
         public static Options defaults() {
             return new Options(Duration.ofSeconds(1), Duration.ofSeconds(1), 64, Ketama.NodeNaming.SPYMEMCACHED);
         }
     }
 
-    /** A value as {@code gets} returns it: the bytes, the 32-bit flags, and the cas unique. */
+    /**
+     * A value as {@code gets} returns it: the bytes, the 32-bit flags, and the cas unique.
+     *
+     * @param value the stored bytes
+     * @param flags the client flags stored with them
+     * @param cas the cas unique, for {@link MemcachedClient#cas}; 0 when not asked for
+     */
     public record Value(byte[] value, int flags, long cas) {
     }
 
@@ -69,12 +87,21 @@ public final class MemcachedClient implements AutoCloseable {
     private final Ketama ring;
     private final Map<InetSocketAddress, ServerNode> nodes = new HashMap<>();
 
-    /** A client of {@code servers} with {@link Options#defaults()}. */
+    /**
+     * A client of {@code servers} with {@link Options#defaults()}.
+     *
+     * @param servers the servers, sharded by ketama; at least one
+     */
     public MemcachedClient(List<InetSocketAddress> servers) {
         this(servers, Options.defaults());
     }
 
-    /** A client of {@code servers}; no connection is opened before the first operation. */
+    /**
+     * A client of {@code servers}; no connection is opened before the first operation.
+     *
+     * @param servers the servers, sharded by ketama; at least one
+     * @param options timeouts, retry delay, connection limit, ring naming
+     */
     public MemcachedClient(List<InetSocketAddress> servers, Options options) {
         this.ring = new Ketama(servers, options.naming());
         for (InetSocketAddress s : ring.servers()) {
@@ -82,7 +109,13 @@ public final class MemcachedClient implements AutoCloseable {
         }
     }
 
-    /** Parses {@code host:port} words (as the example mains take them) into addresses. */
+    /**
+     * Parses {@code host:port} words (as the example mains take them) into addresses.
+     *
+     * @param words such as {@code 127.0.0.1:11211}
+     * @return the addresses, in order
+     * @throws IllegalArgumentException if a word is not {@code host:port}
+     */
     public static List<InetSocketAddress> parseServers(List<String> words) {
         List<InetSocketAddress> out = new ArrayList<>();
         for (String w : words) {
@@ -95,25 +128,45 @@ public final class MemcachedClient implements AutoCloseable {
         return out;
     }
 
-    /** The server that holds {@code key}. */
+    /**
+     * The server that holds {@code key}.
+     *
+     * @param key a memcached key
+     * @return the server the ketama ring maps it to
+     */
     public InetSocketAddress serverFor(String key) {
         return ring.serverFor(checkKey(key));
     }
 
     // ------------------------------------------------------------------ retrieval
 
-    /** The value stored under {@code key}, or null. */
+    /**
+     * The value stored under {@code key}, or null.
+     *
+     * @param key a memcached key
+     * @return the bytes, or null on a miss
+     */
     public byte[] get(String key) {
         Value v = getValue(key);
         return v == null ? null : v.value();
     }
 
-    /** The value and flags under {@code key} (cas 0), or null. */
+    /**
+     * The value and flags under {@code key} (cas 0), or null.
+     *
+     * @param key a memcached key
+     * @return the value, or null on a miss
+     */
     public Value getValue(String key) {
         return retrieveOne("get", key);
     }
 
-    /** The value, flags and cas unique under {@code key}, or null. */
+    /**
+     * The value, flags and cas unique under {@code key}, or null.
+     *
+     * @param key a memcached key
+     * @return the value with its cas unique, or null on a miss
+     */
     public Value gets(String key) {
         return retrieveOne("gets", key);
     }
@@ -122,6 +175,9 @@ public final class MemcachedClient implements AutoCloseable {
      * The values of those {@code keys} that are stored, one pipelined request per server. If a
      * server fails, the {@link MemcachedException} thrown (for the first failure; the others
      * suppressed) carries the hits of the other servers in {@link MemcachedException#partial()}.
+     *
+     * @param keys the keys to look up
+     * @return the hits, by key; misses are absent
      */
     public Map<String, byte[]> getMulti(Collection<String> keys) {
         Map<InetSocketAddress, List<String>> byServer = new LinkedHashMap<>();
@@ -160,49 +216,117 @@ public final class MemcachedClient implements AutoCloseable {
 
     // ------------------------------------------------------------------ storage
 
-    /** Stores {@code value} with flags 0; true when stored. */
+    /**
+     * Stores {@code value} with flags 0; true when stored.
+     *
+     * @param key a memcached key
+     * @param exptime memcached's expiry: 0 never, up to 30 days in seconds from now, else a Unix
+     *        time
+     * @param value the bytes to store
+     * @return true when the server stored it
+     */
     public boolean set(String key, int exptime, byte[] value) {
         return set(key, 0, exptime, value);
     }
 
-    /** Stores {@code value} unconditionally. */
+    /**
+     * Stores {@code value} unconditionally.
+     *
+     * @param key a memcached key
+     * @param flags the 32-bit client flags to store with it
+     * @param exptime memcached's expiry: 0 never, up to 30 days in seconds from now, else a Unix
+     *        time
+     * @param value the bytes to store
+     * @return true when the server stored it
+     */
     public boolean set(String key, int flags, int exptime, byte[] value) {
         return "STORED".equals(storage("set", key, flags, exptime, value, 0));
     }
 
-    /** Stores only if {@code key} holds nothing; true if stored. */
+    /**
+     * Stores only if {@code key} holds nothing; true if stored.
+     *
+     * @param key a memcached key
+     * @param flags the 32-bit client flags to store with it
+     * @param exptime memcached's expiry: 0 never, up to 30 days in seconds from now, else a Unix
+     *        time
+     * @param value the bytes to store
+     * @return true if stored, false if the key held a value
+     */
     public boolean add(String key, int flags, int exptime, byte[] value) {
         return "STORED".equals(storage("add", key, flags, exptime, value, 0));
     }
 
-    /** Stores only if {@code key} holds a value; true if stored. */
+    /**
+     * Stores only if {@code key} holds a value; true if stored.
+     *
+     * @param key a memcached key
+     * @param flags the 32-bit client flags to store with it
+     * @param exptime memcached's expiry: 0 never, up to 30 days in seconds from now, else a Unix
+     *        time
+     * @param value the bytes to store
+     * @return true if stored, false if the key held nothing
+     */
     public boolean replace(String key, int flags, int exptime, byte[] value) {
         return "STORED".equals(storage("replace", key, flags, exptime, value, 0));
     }
 
-    /** Adds {@code data} after the stored value; false if there is none. */
+    /**
+     * Adds {@code data} after the stored value; false if there is none.
+     *
+     * @param key a memcached key
+     * @param data the bytes to add
+     * @return true if the value was extended
+     */
     public boolean append(String key, byte[] data) {
         return "STORED".equals(storage("append", key, 0, 0, data, 0));
     }
 
-    /** Adds {@code data} before the stored value; false if there is none. */
+    /**
+     * Adds {@code data} before the stored value; false if there is none.
+     *
+     * @param key a memcached key
+     * @param data the bytes to add
+     * @return true if the value was extended
+     */
     public boolean prepend(String key, byte[] data) {
         return "STORED".equals(storage("prepend", key, 0, 0, data, 0));
     }
 
-    /** Stores only if the item's cas unique is still {@code casUnique} (from {@link #gets}). */
+    /**
+     * Stores only if the item's cas unique is still {@code casUnique} (from {@link #gets}).
+     *
+     * @param key a memcached key
+     * @param casUnique the cas unique {@link #gets} returned
+     * @param flags the 32-bit client flags to store with it
+     * @param exptime memcached's expiry: 0 never, up to 30 days in seconds from now, else a Unix
+     *        time
+     * @param value the bytes to store
+     * @return whether it was stored, and if not why
+     */
     public CasOutcome cas(String key, long casUnique, int flags, int exptime, byte[] value) {
         return CasOutcome.valueOf(storage("cas", key, flags, exptime, value, casUnique));
     }
 
     // ------------------------------------------------------------------ others
 
-    /** Removes {@code key}'s value; true if there was one. */
+    /**
+     * Removes {@code key}'s value; true if there was one.
+     *
+     * @param key a memcached key
+     * @return true if a value was removed
+     */
     public boolean delete(String key) {
         return "DELETED".equals(simple(key, "delete " + key + "\r\n", "DELETED", "NOT_FOUND"));
     }
 
-    /** Sets a new expiry time; true if the key held a value. */
+    /**
+     * Sets a new expiry time; true if the key held a value.
+     *
+     * @param key a memcached key
+     * @param exptime the new expiry, as for {@link #set(String, int, byte[])}
+     * @return true if the key held a value
+     */
     public boolean touch(String key, int exptime) {
         return "TOUCHED".equals(simple(key, "touch " + key + " " + exptime + "\r\n", "TOUCHED", "NOT_FOUND"));
     }
@@ -211,12 +335,22 @@ public final class MemcachedClient implements AutoCloseable {
      * Adds {@code delta} (an unsigned 64-bit number) to a decimal value; it wraps at 2^64. The new
      * value (unsigned, print it with {@link Long#toUnsignedString}), or empty if the key is missing.
      * A value that is not a number gets memcached's {@code CLIENT_ERROR}, as a {@link MemcachedException}.
+     *
+     * @param key a memcached key whose value is a decimal number
+     * @param delta what to add, unsigned
+     * @return the new value, or empty on a miss
      */
     public OptionalLong incr(String key, long delta) {
         return counter("incr", key, delta);
     }
 
-    /** Subtracts {@code delta} (unsigned) from a decimal value, stopping at 0; as {@link #incr}. */
+    /**
+     * Subtracts {@code delta} (unsigned) from a decimal value, stopping at 0; as {@link #incr}.
+     *
+     * @param key a memcached key whose value is a decimal number
+     * @param delta what to subtract, unsigned
+     * @return the new value, or empty on a miss
+     */
     public OptionalLong decr(String key, long delta) {
         return counter("decr", key, delta);
     }

@@ -30,6 +30,7 @@ public final class MemcachedException extends RuntimeException {
     }
 
     private final transient InetSocketAddress server;
+    /** Why it failed (serialized; the server and the partial hits are not). */
     private final Kind kind;
     private final transient Map<String, byte[]> partial;
 
@@ -58,12 +59,20 @@ public final class MemcachedException extends RuntimeException {
         return m.substring(0, m.lastIndexOf(" (memcached "));
     }
 
-    /** Why it failed. */
+    /**
+     * Why it failed.
+     *
+     * @return the kind of failure
+     */
     public Kind kind() {
         return kind;
     }
 
-    /** The server concerned. */
+    /**
+     * The server concerned.
+     *
+     * @return the server's address; null after deserialization
+     */
     public InetSocketAddress server() {
         return server;
     }
@@ -71,12 +80,19 @@ public final class MemcachedException extends RuntimeException {
     /**
      * For a failed {@link MemcachedClient#getMulti}: the hits read from the servers that did
      * answer; otherwise empty.
+     *
+     * @return the hits by key; empty when there are none
      */
     public Map<String, byte[]> partial() {
         return partial;
     }
 
-    /** For {@link Kind#SERVER_REPLY}: the server's line, such as {@code SERVER_ERROR object too large for cache}. */
+    /**
+     * For {@link Kind#SERVER_REPLY}: the server's line, such as {@code SERVER_ERROR object too
+     * large for cache}.
+     *
+     * @return the line, without the server's name; null for the other kinds
+     */
     public String serverReply() {
         return kind == Kind.SERVER_REPLY ? baseMessage() : null;
     }

@@ -42,7 +42,11 @@ public final class MemcachedServer {
         this.ops = new CacheOps(new Store(options.maxBytes(), options.ownerFibers()), stats, options.itemMax());
     }
 
-    /** The command-line entry point. */
+    /**
+     * The command-line entry point.
+     *
+     * @param args the options of {@link ServerOptions#USAGE}
+     */
     public static void main(String[] args) {
         ServerOptions o;
         try {
@@ -60,6 +64,10 @@ public final class MemcachedServer {
     /**
      * Runs a server on the calling thread (as the main carrier of {@link Fibers#run}) until its
      * listening socket is closed; {@code onListening} gets that socket once it is bound.
+     *
+     * @param o the server's options
+     * @param onListening called once, in a fiber, with the bound socket; closing it stops the
+     *        server
      */
     public static void run(ServerOptions o, Consumer<FiberServerSocket> onListening) {
         MemcachedServer server = new MemcachedServer(o);

@@ -16,7 +16,11 @@ import java.util.Locale;
  *                     channels ({@code --store owners}) instead of a lock per stripe ({@code --store locks}, the default)
  */
 public record ServerOptions(String host, int port, long maxBytes, int itemMax, int maxConns, int parallelism, boolean ownerFibers) {
-    /** memcached's defaults: port 11211, -m 64, -I 1m, -c 1024; one scheduler per core. */
+    /**
+     * memcached's defaults: port 11211, -m 64, -I 1m, -c 1024; one scheduler per core.
+     *
+     * @return the defaults, listening on 127.0.0.1
+     */
     public static ServerOptions defaults() {
         return new ServerOptions("127.0.0.1", 11211, 64L << 20, 1 << 20, 1024,
                 Runtime.getRuntime().availableProcessors(), false);
@@ -44,7 +48,12 @@ public record ServerOptions(String host, int port, long maxBytes, int itemMax, i
         }
     }
 
-    /** This with another port. */
+    /**
+     * This with another port.
+     *
+     * @param p the port, 0 for a free one
+     * @return a copy with that port
+     */
     public ServerOptions withPort(int p) {
         return new ServerOptions(host, p, maxBytes, itemMax, maxConns, parallelism, ownerFibers);
     }
@@ -53,7 +62,13 @@ public record ServerOptions(String host, int port, long maxBytes, int itemMax, i
     public static final String USAGE = "usage: memcached-server [--port 11211] [--listen 127.0.0.1] [-m MiB] [-I SIZE] "
             + "[-c CONNS] [--parallelism N] [--store locks|owners]   (also memcached's -p, -l, -t)";
 
-    /** Parses the command line; {@link IllegalArgumentException} says what is wrong. */
+    /**
+     * Parses the command line; {@link IllegalArgumentException} says what is wrong.
+     *
+     * @param args the arguments of {@link #USAGE}
+     * @return the options; the defaults for what is not given
+     * @throws IllegalArgumentException if an argument is unknown or a value out of range
+     */
     public static ServerOptions parse(String... args) {
         ServerOptions d = defaults();
         String host = d.host;

@@ -32,20 +32,30 @@ public final class PingClient {
     private PingClient() {
     }
 
-    /** What a run measured. */
+    /**
+     * What a run measured.
+     *
+     * @param clients how many client fibers (connections) ran
+     * @param requests how many round trips each was to make
+     * @param roundTrips how many echoes came back and matched
+     * @param nanos the run's wall-clock time
+     * @param failures how many connections failed or saw a wrong echo
+     * @param firstFailure what the first failure was, or null
+     * @param latency the round trips' latency percentiles
+     */
     public record Result(int clients, int requests, long roundTrips, long nanos, long failures, String firstFailure,
                          Latency.Percentiles latency) {
-        /** @return round trips per second over the whole run */
+        /** {@return round trips per second over the whole run} */
         public double roundTripsPerSecond() {
             return roundTrips * 1e9 / nanos;
         }
 
-        /** @return the run's wall-clock time in seconds */
+        /** {@return the run's wall-clock time in seconds} */
         public double seconds() {
             return nanos / 1e9;
         }
 
-        /** @return whether every connection made all its round trips and every echo matched */
+        /** {@return whether every connection made all its round trips and every echo matched} */
         public boolean ok() {
             return failures == 0 && roundTrips == (long) clients * requests;
         }
@@ -63,8 +73,10 @@ public final class PingClient {
      * The command-line entry point.
      *
      * @param args N M [host [port]]
+     * @throws FiberFailedException if the run could not start (the host does not resolve);
+     *         failed round trips are counted and printed, not thrown
      */
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
         if (args.length < 2 || args.length > 4) {
             System.err.println("usage: PingClient N M [host [port]]   (N connections x M requests each)");
             System.exit(2);

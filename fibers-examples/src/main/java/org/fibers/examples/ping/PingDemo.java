@@ -17,13 +17,26 @@ public final class PingDemo {
     private PingDemo() {
     }
 
+    /**
+     * The command-line entry point; exits 0 if every echo matched, 1 otherwise.
+     *
+     * @param args {@code [N M]}: connections and requests per connection
+     * @throws Exception if the server or the client could not run
+     */
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         int m = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         System.exit(run(n, m) ? 0 : 1);
     }
 
-    /** Runs the demo; true if every echo matched. */
+    /**
+     * Runs the demo; true if every echo matched.
+     *
+     * @param clients how many client connections, one fiber each
+     * @param requests how many round trips each makes
+     * @return whether every echo matched
+     * @throws Exception if the server or the client could not run
+     */
     public static boolean run(int clients, int requests) throws Exception {
         int cpus = Runtime.getRuntime().availableProcessors();
         CompletableFuture<FiberServerSocket> listening = new CompletableFuture<>();

@@ -33,21 +33,46 @@ import org.slf4j.LoggerFactory;
 public final class PingServer {
     private static final Logger LOG = LoggerFactory.getLogger(PingServer.class);
 
+    /** The port it listens on by default, memcached's (Guile's ping example uses it too). */
     public static final int DEFAULT_PORT = 11211;
+    /** The longest request line, in bytes, before the connection is closed. */
     public static final int DEFAULT_MAX_LINE = 512;
+    /** How long a connection may stay silent before it is closed. */
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(60);
 
-    /** How the server runs. */
+    /**
+     * How the server runs.
+     *
+     * @param host the address to listen on
+     * @param port the port, 0 for a free one
+     * @param maxLine the longest request line, in bytes
+     * @param idleTimeout how long a connection may stay silent
+     * @param parallelism how many schedulers serve the connections
+     */
     public record Options(String host, int port, int maxLine, Duration idleTimeout, int parallelism) {
+        /**
+         * {@return 127.0.0.1, {@link #DEFAULT_PORT}, {@link #DEFAULT_MAX_LINE}, {@link
+         * #DEFAULT_IDLE_TIMEOUT}, one scheduler per processor}
+         */
         public static Options defaults() {
             return new Options("127.0.0.1", DEFAULT_PORT, DEFAULT_MAX_LINE, DEFAULT_IDLE_TIMEOUT,
                     Runtime.getRuntime().availableProcessors());
         }
 
+        /**
+         * {@return a copy listening on port {@code p} (0: a free one)}
+         *
+         * @param p the port
+         */
         public Options withPort(int p) {
             return new Options(host, p, maxLine, idleTimeout, parallelism);
         }
 
+        /**
+         * {@return a copy served by {@code n} schedulers}
+         *
+         * @param n how many schedulers
+         */
         public Options withParallelism(int n) {
             return new Options(host, port, maxLine, idleTimeout, n);
         }
@@ -56,6 +81,12 @@ public final class PingServer {
     private PingServer() {
     }
 
+    /**
+     * The command-line entry point; see the class comment for the arguments.
+     *
+     * @param args {@code [port [host]] [--max-line BYTES] [--idle-timeout SECONDS] [--parallelism
+     *        N]}
+     */
     public static void main(String[] args) {
         Options o;
         try {
@@ -120,6 +151,10 @@ public final class PingServer {
     /**
      * Runs the server on the calling thread (as Fibers.run's main carrier) until its listening
      * socket is closed; {@code onListening} gets the socket once it is bound.
+     *
+     * @param o how to run
+     * @param onListening called once, in a fiber, with the bound socket; closing it stops the
+     *        server
      */
     public static void run(Options o, Consumer<FiberServerSocket> onListening) {
         Fibers.run(RunOptions.builder().parallelism(o.parallelism()).build(), () -> {

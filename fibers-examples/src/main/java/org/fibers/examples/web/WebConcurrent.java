@@ -42,6 +42,12 @@ public final class WebConcurrent {
     /**
      * Starts the server on {@code host:port} and the backend fiber on the server's scheduler group
      * (closing the server closes that group, which abandons the backend waiting for its next job).
+     *
+     * @param host the address to listen on
+     * @param port the port, 0 for a free one
+     * @param defaultDelay the work's duration when a request does not say ({@code ?ms=N})
+     * @return the started server
+     * @throws IOException if the address cannot be bound
      */
     public static FiberWebServer start(String host, int port, Duration defaultDelay) throws IOException {
         Channel<Job> jobs = new Channel<>();
@@ -74,7 +80,12 @@ public final class WebConcurrent {
         }
     }
 
-    /** Command line: see the class comment. */
+    /**
+     * Command line: see the class comment.
+     *
+     * @param args {@code [--requests N] [--delay-ms MS]} or {@code --serve [port [host]]}
+     * @throws Exception if the server cannot start or a request cannot be sent
+     */
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--serve")) {
             int port = args.length > 1 ? Integer.parseInt(args[1]) : 8080;
@@ -100,7 +111,15 @@ public final class WebConcurrent {
         System.exit(demo(requests, delayMs) ? 0 : 1);
     }
 
-    /** Starts the server, sends {@code requests} requests at once, checks every answer; true if all were right. */
+    /**
+     * Starts the server, sends {@code requests} requests at once, checks every answer; true if all
+     * were right.
+     *
+     * @param requests how many requests to send at once
+     * @param delayMs how long each request's backend work takes
+     * @return whether every answer was right
+     * @throws Exception if the server cannot start, or a request cannot be sent or is interrupted
+     */
     public static boolean demo(int requests, long delayMs) throws Exception {
         try (FiberWebServer server = start("127.0.0.1", 0, Duration.ofMillis(delayMs))) {
             HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();

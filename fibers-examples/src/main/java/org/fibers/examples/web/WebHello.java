@@ -17,7 +17,14 @@ public final class WebHello {
     private WebHello() {
     }
 
-    /** Starts the server on {@code host:port}. */
+    /**
+     * Starts the server on {@code host:port}.
+     *
+     * @param host the address to listen on
+     * @param port the port, 0 for a free one
+     * @return the started server; closing it stops it
+     * @throws IOException if the address cannot be bound
+     */
     public static FiberWebServer start(String host, int port) throws IOException {
         return FiberWebServer.builder()
                 .address(host)
@@ -27,7 +34,13 @@ public final class WebHello {
                 .start();
     }
 
-    /** Command line: {@code [port [host]]}. */
+    /**
+     * Command line: {@code [port [host]]}.
+     *
+     * @param args {@code [port [host]]}
+     * @throws Exception if the server cannot start (the port in use) or the main thread is
+     *        interrupted
+     */
     public static void main(String[] args) throws Exception {
         int port = args.length > 0 ? Integer.parseInt(args[0]) : 8080;
         String host = args.length > 1 ? args[1] : "127.0.0.1";

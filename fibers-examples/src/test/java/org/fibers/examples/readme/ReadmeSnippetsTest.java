@@ -34,12 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
  * each one, compiles it as it stands (imports included) against the modules on this test's
  * class path, and runs its {@code main} in a child JVM with the flags the README gives. A
  * snippet passes when it compiles without errors, exits 0 within a minute, and writes nothing
- * that looks like a failure (an exception, an ERROR log line) to either stream. A block fenced
- * {@code ```java fragment} is an excerpt, not a program, and is left out (the web server's
- * excerpt is compiled and run by fibers-web's ReadmeSnippetTest).
+ * that looks like a failure (an exception, an ERROR log line) to either stream. None is left
+ * out: a block whose fence says more than {@code ```java} (an excerpt marked as such) fails.
  */
 class ReadmeSnippetsTest {
-    private static final Pattern BLOCK = Pattern.compile("(?m)^```java\\n(.*?)^```$", Pattern.DOTALL);
+    private static final Pattern BLOCK = Pattern.compile("(?m)^```java([^\\n]*)\\n(.*?)^```$", Pattern.DOTALL);
+    private static final Pattern FENCE = Pattern.compile("(?m)^```java");
     private static final Pattern CLASS = Pattern.compile("(?m)^public (?:final )?class (\\w+)");
 
     @TempDir
@@ -64,19 +64,24 @@ class ReadmeSnippetsTest {
         Matcher m = BLOCK.matcher(text);
         while (m.find()) {
             int line = 1 + (int) text.substring(0, m.start()).chars().filter(c -> c == '\n').count();
-            Matcher c = CLASS.matcher(m.group(1));
+            if (!m.group(1).isBlank()) {
+                fail("README line " + line + ": '```java" + m.group(1) + "': every java block must be a whole program");
+            }
+            Matcher c = CLASS.matcher(m.group(2));
             if (!c.find()) {
                 fail("README line " + line + ": a java snippet without 'public class Name': make it a whole program");
             }
-            out.add(new Snippet(c.group(1), m.group(1), line));
+            out.add(new Snippet(c.group(1), m.group(2), line));
         }
+        long fences = FENCE.matcher(text).results().count();
+        assertEquals(fences, out.size(), "a ```java block the extraction missed (an unclosed fence?)");
         return out;
     }
 
     @Test
     void theReadmeHasSnippetsAndEachNamesItsOwnClass() throws IOException {
         List<Snippet> all = snippets();
-        assertTrue(all.size() >= 5, "expected the README's java snippets, found " + all.size());
+        assertTrue(all.size() >= 8, "expected the README's java snippets, found " + all.size());
         List<String> names = all.stream().map(Snippet::className).toList();
         assertEquals(names.size(), names.stream().distinct().count(), "two snippets share a class name: " + names);
     }

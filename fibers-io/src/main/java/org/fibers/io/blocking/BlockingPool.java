@@ -47,7 +47,14 @@ public final class BlockingPool {
     private final ThreadPoolExecutor executor;
     private final String name;
 
-    /** A pool of at most {@code threads} threads named {@code name-N}; idle threads exit after 30 s. */
+    /**
+     * A pool of at most {@code threads} threads named {@code name-N}; idle threads exit after 30 s.
+     * Thread-safe.
+     *
+     * @param name the prefix of the threads' names
+     * @param threads the most threads it runs at once; more work waits in a queue
+     * @throws IllegalArgumentException if {@code threads} is less than 1
+     */
     public BlockingPool(String name, int threads) {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive: " + threads);
@@ -63,19 +70,38 @@ public final class BlockingPool {
         executor.allowCoreThreadTimeOut(true);
     }
 
-    /** The shared pool for file I/O ({@code -Dfibers.io.fileThreads}, default max(4, 2 x cores)). */
+    /**
+     * The shared pool for file I/O ({@code -Dfibers.io.fileThreads}, default max(4, 2 x cores)).
+     *
+     * @return the file pool, one per JVM
+     */
     public static BlockingPool files() {
         return FILES;
     }
 
-    /** The shared pool for name resolution ({@code -Dfibers.io.resolverThreads}, default 4). */
+    /**
+     * The shared pool for name resolution ({@code -Dfibers.io.resolverThreads}, default 4).
+     *
+     * @return the resolver pool, one per JVM
+     */
     public static BlockingPool resolver() {
         return RESOLVER;
     }
 
-    /** A blocking call that may throw a checked exception of type {@code X}. */
+    /**
+     * A blocking call that may throw a checked exception of type {@code X}.
+     *
+     * @param <T> the type of the call's result
+     * @param <X> the checked exception it may throw
+     */
     @FunctionalInterface
     public interface BlockingCall<T, X extends Exception> {
+        /**
+         * Does the blocking work.
+         *
+         * @return its result
+         * @throws X what the work throws
+         */
         T call() throws X;
     }
 
@@ -83,6 +109,11 @@ public final class BlockingPool {
      * Runs {@code work} on this pool and waits for it, suspending the calling fiber; on a platform
      * thread runs it inline. Exceptions of the work are rethrown as they are.
      *
+     * @param <T> the type of the work's result
+     * @param <X> the checked exception the work may throw
+     * @param work what to run on a pool thread
+     * @return the work's result
+     * @throws X what the work threw
      * @throws org.fibers.FiberCancelledException if the fiber is cancelled while waiting (the
      *         work is then cancelled too, interrupting its pool thread)
      */
@@ -118,6 +149,10 @@ public final class BlockingPool {
      * cancelled. A failure surfaces as the exception itself if unchecked, as an
      * {@link UncheckedIOException} for an {@link IOException}, else as a
      * {@link CompletionException}.
+     *
+     * @param <T> the type of the work's result
+     * @param work what to run on a pool thread at each perform
+     * @return the operation
      */
     public <T> Operation<T> operation(Callable<? extends T> work) {
         Objects.requireNonNull(work, "work");

@@ -17,6 +17,12 @@ public final class Resolver {
     /**
      * Resolves {@code host} to all its addresses, in the system's order. Suspends the calling
      * fiber; blocks a plain thread.
+     * The lookup runs on {@link BlockingPool#resolver()}, so the carrier never blocks in
+     * getaddrinfo.
+     *
+     * @param host a host name or address literal
+     * @return its addresses, at least one
+     * @throws UnknownHostException if it does not resolve
      */
     public static InetAddress[] resolve(String host) throws UnknownHostException {
         if (isLiteral(host)) {
@@ -29,6 +35,9 @@ public final class Resolver {
      * An operation that resolves {@code host}, started anew at each perform; a lookup that
      * loses a choice (say, against a timeout) is abandoned. A failed lookup surfaces as an
      * {@link UncheckedIOException} wrapping the {@link UnknownHostException}.
+     *
+     * @param host a host name or address literal
+     * @return the operation, yielding the addresses
      */
     public static Operation<InetAddress[]> resolveOperation(String host) {
         if (isLiteral(host)) {

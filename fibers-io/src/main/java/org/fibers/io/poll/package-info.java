@@ -6,7 +6,9 @@
  *
  * <p>Not API: it may change in any release. This package is the machinery under
  * {@code org.fibers.io}; users do not need it. It is
- * public only because the sockets and operations in {@code org.fibers.io} are built on it.
+ * public only because the sockets and operations in {@code org.fibers.io} are built on it, and
+ * left out of the published javadoc and of its doclint check ({@code fibers.javadoc.internal}
+ * in fibers-io's pom).
  *
  * <h2>Vocabulary</h2>
  * <ul>

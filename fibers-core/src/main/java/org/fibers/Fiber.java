@@ -7,6 +7,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.locks.LockSupport;
+import org.fibers.internal.ForeignVirtualThreads;
 import org.fibers.internal.LoomSupport;
 import org.fibers.introspect.DescribesWait;
 import org.fibers.introspect.WaitDescription;
@@ -25,7 +26,10 @@ import org.fibers.scheduler.Task;
  * The JDK hands a virtual thread's continuation to its executor each time the thread becomes
  * runnable (start, unpark, yield). Each fiber gets its own small executor, {@link Router},
  * which records the continuation and submits the fiber (a {@link Task}) to its current owner,
- * so a fiber stolen by a peer keeps running on the peer.
+ * so a fiber stolen by a peer keeps running on the peer. A virtual thread that the fiber's code
+ * starts inherits the Router (the JDK gives a new virtual thread its creator's executor); the
+ * Router tells it from the fiber's own continuation, the first it was handed, and sends it to
+ * {@link ForeignVirtualThreads}.
  *
  * Completion: the body's outcome is published once (CAS on {@code outcome}), then the waiter
  * stack is swapped for the DONE marker and every waiter is woken or called back. A waiter
@@ -512,8 +516,23 @@ public final class Fiber<T> extends Task implements DescribesWait {
             runBody();
         }
 
+        /**
+         * The fiber's own continuation: the first one handed over, by the fiber's start.
+         * Another one is a virtual thread that the fiber's code created (it inherited this
+         * executor, see ForeignVirtualThreads) and goes there. Plain field: the start that
+         * writes it happens before the fiber's code runs, hence before any such thread exists.
+         */
+        private Runnable own;
+
         @Override
         public void execute(Runnable cont) {
+            Runnable mine = own;
+            if (mine == null) {
+                own = cont;
+            } else if (cont != mine) {
+                ForeignVirtualThreads.execute(cont);
+                return;
+            }
             boolean first = continuation == null;
             continuation = cont;
             QUEUED.setOpaque(Fiber.this, true);

@@ -2,11 +2,13 @@ package org.fibers.benchmarks.core;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.fibers.benchmarks.report.Results;
 
 /**
  * Starts a benchmark's helper JVM (a server, a client, or a whole benchmark command run from a
  * test) with this JVM's {@code java}, the flags Fibers needs, the {@code fibers.*} tuning
- * properties this JVM was given, and this JVM's class path.
+ * properties this JVM was given (except {@value Results#FILE_PROPERTY}: the report file belongs
+ * to the comparison that was asked to write it), and this JVM's class path.
  */
 public final class ChildJvm {
     private ChildJvm() {
@@ -24,7 +26,8 @@ public final class ChildJvm {
         cmd.add("--add-opens=java.base/java.lang=ALL-UNNAMED");
         cmd.add("--enable-native-access=ALL-UNNAMED");
         for (String key : System.getProperties().stringPropertyNames()) {
-            if (key.startsWith("fibers.")) { // tuning knobs given to us apply to the children too
+            if (key.startsWith("fibers.") && !key.equals(Results.FILE_PROPERTY)) { // tuning knobs apply to children too;
+                                                                                   // the report file is ours alone
                 cmd.add("-D" + key + "=" + System.getProperty(key));
             }
         }

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fibers.benchmarks.core.CommandRun;
+import org.fibers.benchmarks.core.Peers;
 import org.fibers.benchmarks.report.Results;
 import org.fibers.benchmarks.report.WrittenResults;
 import org.junit.jupiter.api.Test;
@@ -32,6 +33,7 @@ class WebComparisonCommandTest {
     @Test
     @Timeout(300)
     void loadsEachServerWithWrkAndPrintsTheTableAndTheTargets(@TempDir Path dir) throws Exception {
+        Peers.assumeInstalled("wrk", "apt-get install -y wrk");
         Path json = dir.resolve("web.json");
         String out = CommandRun.run(List.of("-D" + Results.FILE_PROPERTY + "=" + json), List.of(WebComparison.class.getName(),
                 "--rounds", "1", "--duration", "1",

@@ -28,7 +28,8 @@ import org.fibers.scheduler.TimerHandle;
  * line reading and a maximum line length); output is buffered until {@link #flush()}.
  *
  * <p>Defaults: TCP_NODELAY on (we buffer ourselves, as Guile's ping example does), 8 KiB
- * buffers, no read timeout, lines of at most 64 KiB.
+ * buffers, no read timeout, no connect timeout unless {@link #connect(InetSocketAddress, Duration)} gives one,
+ * lines of at most 64 KiB.
  *
  * <p>Buffers are held only while they work. The 8 KiB native read buffer is borrowed when a read
  * has to call recv(2) and given back as soon as a read leaves it empty; the write

@@ -118,6 +118,7 @@ public final class WebComparison {
             for (String name : names) {
                 report.skipped(name, "wrk is not installed (Debian: apt-get install -y wrk)");
             }
+            targets(report, Map.of());
             report.write();
             System.exit(report.enabled() ? 0 : 2);
         }
@@ -248,7 +249,13 @@ public final class WebComparison {
         if (errors > 0) {
             System.out.println("wrk reported " + errors + " socket errors or non-2xx answers in the rounds (see the round lines)");
         }
+        targets(report, results);
+    }
+
+    /** Prints and records every target; those whose servers did not run as not measured. */
+    private static void targets(Results report, Map<String, List<Measurement>> results) {
         List<Measurement> ours = results.get("fibers");
+        List<Measurement> netty = results.get("netty");
         List<Measurement> helidon = results.get("helidon");
         List<Measurement> provider = results.get("fibers-jdk-provider");
         List<Measurement> jdk = results.get("jdk-vt");

@@ -92,6 +92,8 @@ class WebComparisonCommandTest {
         WrittenResults results = WrittenResults.read(json, "web");
         assertEquals(Set.of("fibers", "fibers-jdk-provider", "jdk-vt", "helidon", "netty"), results.skipped());
         assertEquals(Set.of(), results.scenarios());
+        assertEquals(5, results.root().get("targets").size(), "every target, not measured");
+        assertTrue(results.target("fibers req/s >= 0.9x netty's").orElseThrow().path("measured").isNull());
     }
 
     @Test

@@ -164,7 +164,7 @@ public final class ConnectionFootprint {
                 }
                 Thread.sleep(500); // idle again, after one ping each
                 ServerProcess.Stats after = server.stats(true);
-                if (after.fds() - before.fds() < count) {
+                if (complete && after.fds() - before.fds() < count) { // (a failed wave may have closed them)
                     throw new IOException(name + " holds " + (after.fds() - before.fds()) + " descriptors for " + count + " connections");
                 }
                 return new Row(name, count, open, wave, complete, before, after);

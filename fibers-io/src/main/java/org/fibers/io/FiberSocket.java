@@ -7,16 +7,20 @@ import java.io.OutputStream;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.fibers.io.blocking.Resolver;
 import org.fibers.io.poll.EpollSupport;
 import org.fibers.io.poll.PolledFd;
 import org.fibers.io.poll.ThreadWaiter;
 import org.fibers.io.poll.Waiter;
 import org.fibers.scheduler.Scheduler;
+import org.fibers.scheduler.TimerHandle;
 
 /**
  * A TCP connection whose reads and writes suspend the calling fiber (or block a plain thread)
@@ -24,7 +28,8 @@ import org.fibers.scheduler.Scheduler;
  * line reading and a maximum line length); output is buffered until {@link #flush()}.
  *
  * <p>Defaults: TCP_NODELAY on (we buffer ourselves, as Guile's ping example does), 8 KiB
- * buffers, no read timeout, lines of at most 64 KiB.
+ * buffers, no read timeout, no connect timeout unless {@link #connect(InetSocketAddress, Duration)} gives one,
+ * lines of at most 64 KiB.
  *
  * <p>Buffers are held only while they work. The 8 KiB native read buffer is borrowed when a read
  * has to call recv(2) and given back as soon as a read leaves it empty; the write
@@ -146,6 +151,99 @@ public final class FiberSocket extends FiberPort {
             }
         }
         throw last;
+    }
+
+    /**
+     * {@link #connect(InetSocketAddress)} bounded in time: when the connection is not
+     * established within {@code timeout} (a host that drops the SYNs, a listener whose accept
+     * queue is full), the attempt is abandoned, its socket closed, and a
+     * {@link SocketTimeoutException} thrown. Without a bound the kernel's own connect
+     * timeout applies, about two minutes on Linux. An unresolved address is resolved first, and
+     * its addresses are tried in turn within the same time.
+     *
+     * @param remote  the address to connect to
+     * @param timeout the longest the connect may take; zero or negative for no bound
+     * @return the connected socket
+     * @throws SocketTimeoutException if not connected within {@code timeout}
+     * @throws java.net.ConnectException if refused or unreachable
+     */
+    public static FiberSocket connect(InetSocketAddress remote, Duration timeout) throws IOException {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(timeout, "timeout");
+        if (timeout.isZero() || timeout.isNegative()) {
+            return connect(remote);
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        if (!remote.isUnresolved()) {
+            return connectBefore(remote, deadline, timeout);
+        }
+        IOException last = null;
+        for (InetAddress a : Resolver.resolve(remote.getHostString())) {
+            try {
+                return connectBefore(new InetSocketAddress(a, remote.getPort()), deadline, timeout);
+            } catch (IOException e) {
+                if (last != null) {
+                    e.addSuppressed(last);
+                }
+                last = e;
+            }
+        }
+        throw last != null ? last : new UnknownHostException(remote.getHostString());
+    }
+
+    /*
+     * A timer on the caller's scheduler (or the shared timer scheduler for a plain thread) closes
+     * the socket at the deadline, which wakes the connect with a "closed" failure. Who wins is
+     * settled by one CAS on the attempt's state, so a socket that connected just as the timer
+     * fired is never handed out closed:
+     *
+     *   CONNECTING --connected (caller)--> CONNECTED      the timer, if it runs later, does nothing
+     *   CONNECTING --deadline (timer)----> EXPIRED        socket closed; the caller throws a timeout
+     */
+    private static final int CONNECTING = 0;
+    private static final int CONNECTED = 1;
+    private static final int EXPIRED = 2;
+
+    private static FiberSocket connectBefore(InetSocketAddress remote, long deadline, Duration timeout) throws IOException {
+        if (deadline - System.nanoTime() <= 0) {
+            throw connectTimedOut(remote, timeout);
+        }
+        EpollSupport.ensureAvailable();
+        Scheduler.preemptionPoint();
+        LinuxSocket s = LinuxSocket.newSocketStream(remote.getAddress() instanceof Inet6Address);
+        FiberSocket fs = new FiberSocket(s, remote);
+        AtomicInteger state = new AtomicInteger(CONNECTING);
+        TimerHandle timer = Scheduler.timerScheduler().scheduleAt(deadline, () -> {
+            if (state.compareAndSet(CONNECTING, EXPIRED)) {
+                fs.close();
+            }
+        });
+        boolean ok = false;
+        try {
+            s.setTcpNoDelay(true);
+            fs.finishConnecting(remote);
+            if (!state.compareAndSet(CONNECTING, CONNECTED)) {
+                throw connectTimedOut(remote, timeout);
+            }
+            ok = true;
+            return fs;
+        } catch (IOException e) {
+            if (state.get() == EXPIRED) {
+                SocketTimeoutException t = connectTimedOut(remote, timeout);
+                t.initCause(e);
+                throw t;
+            }
+            throw e;
+        } finally {
+            timer.cancel();
+            if (!ok) {
+                fs.close();
+            }
+        }
+    }
+
+    private static SocketTimeoutException connectTimedOut(InetSocketAddress remote, Duration timeout) {
+        return new SocketTimeoutException("connect to " + remote + " timed out after " + timeout.toMillis() + " ms");
     }
 
     private void finishConnecting(InetSocketAddress address) throws IOException {
@@ -454,7 +552,7 @@ public final class FiberSocket extends FiberPort {
 
     /**
      * Idle timeout for reads: a read that waits this long without receiving a byte fails with
-     * {@link java.net.SocketTimeoutException} (the socket stays usable). Zero or null turns it
+     * {@link SocketTimeoutException} (the socket stays usable). Zero or null turns it
      * off. Costs no timer per read (see SocketReader).
      * Takes effect from the next read that waits.
      *

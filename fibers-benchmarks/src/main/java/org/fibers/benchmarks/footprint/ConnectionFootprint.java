@@ -11,6 +11,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fibers.benchmarks.io.JdkPingServer;
 import org.fibers.benchmarks.io.NettyPingServer;
+import org.fibers.benchmarks.report.Results;
 
 /**
  * Issue 26's benchmark: what an idle connection costs a server, and whether churn leaves anything
@@ -33,6 +34,16 @@ import org.fibers.benchmarks.io.NettyPingServer;
  * </pre>
  * Defaults: C = 1000 5000 19000, churn 200000 cycles (10 x the largest C when counts are given),
  * 32 source addresses. Each process needs C + ~100 descriptors.
+ *
+ * <p>With {@code -Dfibers.report.json=FILE} it writes its raw results there ({@link Results},
+ * area "footprint"): per server and count the points {@code rss_bytes}, {@code heap_bytes} and
+ * {@code direct_bytes} (growth with C idle connections open, x = C) and the same divided by C
+ * ({@code ..._per_conn}), and {@code open_s} and {@code wave_s}; per server the series
+ * {@code rss_bytes_per_conn}, {@code heap_bytes_per_conn} and {@code direct_bytes_per_conn}
+ * (the least-squares slope over the counts, or with one count the figure at that count: param
+ * {@code per_conn}), and {@code open_us_per_conn} and {@code wave_us_per_conn} at the largest
+ * count; ratios of the RSS slope to netty's and jdk-vt's; the churn's figures as params
+ * ({@code churn_*}) and its time per cycle as a series; every target.
  */
 public final class ConnectionFootprint {
     private static final Pattern OPENED = Pattern.compile("OPENED (\\d+) in ([0-9.]+) s");
@@ -51,8 +62,8 @@ public final class ConnectionFootprint {
     }
 
     /** One server at one count: times, and memory per connection in bytes. */
-    record Row(String server, int count, double openSeconds, double waveSeconds, ServerProcess.Stats before,
-               ServerProcess.Stats after) {
+    record Row(String server, int count, double openSeconds, double waveSeconds, boolean waveComplete,
+               ServerProcess.Stats before, ServerProcess.Stats after) {
         double per(java.util.function.ToLongFunction<ServerProcess.Stats> f) {
             return (double) (f.applyAsLong(after) - f.applyAsLong(before)) / count;
         }
@@ -86,6 +97,20 @@ public final class ConnectionFootprint {
         }
         System.out.printf(Locale.ROOT, "connection footprint: C = %s against %s, %d source addresses; churn %d cycles; %d cores%n",
                 counts, servers, sources, churn, Runtime.getRuntime().availableProcessors());
+        Results report = Results.forArea("footprint", "Footprint: server memory per idle connection, and churn",
+                "ConnectionFootprint " + String.join(" ", args));
+        report.param("counts", counts.toString()).param("servers", String.join(",", servers)).param("churn", churn)
+                .param("sources", sources).param("ours", "fibers")
+                .param("per_conn", counts.size() < 2 ? "at the one count" : "least-squares slope over the counts");
+        try {
+            run(counts, servers, churn, sources, report);
+        } finally {
+            report.write(); // also after a failure: what was recorded
+        }
+    }
+
+    private static void run(List<Integer> counts, List<String> servers, int churn, int sources, Results report)
+            throws Exception {
 
         List<Row> rows = new ArrayList<>();
         for (int c : counts) {
@@ -95,12 +120,25 @@ public final class ConnectionFootprint {
                 System.out.printf(Locale.ROOT, "  %-7s C=%-6d open %.2f s, wave %.3f s, RSS %+.0f B/conn, heap %+.0f B/conn, native %+.0f B/conn%n",
                         s, c, r.openSeconds, r.waveSeconds, r.per(ServerProcess.Stats::rss), r.per(ServerProcess.Stats::heap),
                         r.per(ServerProcess.Stats::direct));
+                record(report, r);
             }
         }
-        printTable(rows, servers, counts);
+        printTable(rows, servers, counts, report);
         if (churn > 0 && servers.contains("fibers")) {
-            churn(churn, sources);
+            churn(churn, sources, report);
         }
+    }
+
+    /** The points of one row: growth in bytes and per connection, and the two times. */
+    private static void record(Results report, Row r) {
+        report.point(r.server, "rss_bytes", r.count, r.after.rss() - r.before.rss());
+        report.point(r.server, "heap_bytes", r.count, r.after.heap() - r.before.heap());
+        report.point(r.server, "direct_bytes", r.count, r.after.direct() - r.before.direct());
+        report.point(r.server, "rss_bytes_per_conn", r.count, r.per(ServerProcess.Stats::rss));
+        report.point(r.server, "heap_bytes_per_conn", r.count, r.per(ServerProcess.Stats::heap));
+        report.point(r.server, "direct_bytes_per_conn", r.count, r.per(ServerProcess.Stats::direct));
+        report.point(r.server, "open_s", r.count, r.openSeconds);
+        report.point(r.server, "wave_s", r.count, r.waveSeconds);
     }
 
     private static Row measure(String name, int count, int sources) throws Exception {
@@ -113,16 +151,23 @@ public final class ConnectionFootprint {
                 double open = Double.parseDouble(client.expect(OPENED).group(2));
                 Thread.sleep(1000); // idle
                 client.send("wave");
-                Matcher w = client.expect(WAVE);
-                if (Integer.parseInt(w.group(1)) != count) {
-                    throw new IOException("wave answered " + w.group(1) + " of " + count);
+                double wave = Double.NaN;
+                boolean complete;
+                try {
+                    Matcher w = client.expect(WAVE); // the client prints it only once every echo is checked
+                    complete = Integer.parseInt(w.group(1)) == count;
+                    wave = Double.parseDouble(w.group(2));
+                } catch (IOException e) {
+                    System.out.println("  " + name + " C=" + count + ": the ping wave failed: " + e.getMessage().lines().findFirst()
+                            .orElse(""));
+                    complete = false;
                 }
                 Thread.sleep(500); // idle again, after one ping each
                 ServerProcess.Stats after = server.stats(true);
-                if (after.fds() - before.fds() < count) {
+                if (complete && after.fds() - before.fds() < count) { // (a failed wave may have closed them)
                     throw new IOException(name + " holds " + (after.fds() - before.fds()) + " descriptors for " + count + " connections");
                 }
-                return new Row(name, count, open, Double.parseDouble(w.group(2)), before, after);
+                return new Row(name, count, open, wave, complete, before, after);
             }
         }
     }
@@ -139,15 +184,33 @@ public final class ConnectionFootprint {
         }
     }
 
-    private static void printTable(List<Row> rows, List<String> servers, List<Integer> counts) {
+    private static void printTable(List<Row> rows, List<String> servers, List<Integer> counts, Results report) {
         System.out.println();
         System.out.println("server        C   open s   wave s   RSS B/conn   heap B/conn   native B/conn");
         for (Row r : rows) {
             System.out.printf(Locale.ROOT, "%-7s %7d %8.2f %8.3f %12.0f %13.0f %15.0f%n", r.server, r.count, r.openSeconds,
                     r.waveSeconds, r.per(ServerProcess.Stats::rss), r.per(ServerProcess.Stats::heap), r.per(ServerProcess.Stats::direct));
         }
+        int largest = counts.stream().mapToInt(Integer::intValue).max().orElse(0);
+        for (String s : servers) {
+            rows.stream().filter(r -> r.server.equals(s) && r.count == largest).findFirst().ifPresent(r -> {
+                report.series(s, "open_us_per_conn", "us/conn", Results.Better.LOWER, new double[] {r.openSeconds * 1e6 / r.count});
+                report.series(s, "wave_us_per_conn", "us/conn", Results.Better.LOWER, new double[] {r.waveSeconds * 1e6 / r.count});
+            });
+            List<Row> mine = rows.stream().filter(r -> r.server.equals(s)).toList();
+            boolean complete = !mine.isEmpty() && mine.stream().allMatch(Row::waveComplete);
+            String text = "ping wave complete (" + s + ")";
+            report.target(text, s, null, "wave_complete", true, 1, complete ? 1 : 0);
+            System.out.printf(Locale.ROOT, "target %s: %s%n", text, complete ? "met" : "MISSED");
+        }
         if (counts.size() < 2) {
             System.out.println("(one count: per-connection figures include the fixed part; give several counts for a slope)");
+            for (String s : servers) {
+                Row r = rows.stream().filter(x -> x.server.equals(s)).findFirst().orElseThrow();
+                recordPerConn(report, s, r.per(ServerProcess.Stats::rss), r.per(ServerProcess.Stats::heap),
+                        r.per(ServerProcess.Stats::direct));
+            }
+            rssTargets(report, null, null, null);
             return;
         }
         System.out.println();
@@ -157,8 +220,10 @@ public final class ConnectionFootprint {
             List<Row> mine = rows.stream().filter(r -> r.server.equals(s)).toList();
             double rss = slope(mine, ServerProcess.Stats::rss);
             rssSlope.put(s, rss);
-            System.out.printf(Locale.ROOT, "%-30s %12.0f %13.0f %15.0f%n", s, rss, slope(mine, ServerProcess.Stats::heap),
-                    slope(mine, ServerProcess.Stats::direct));
+            double heap = slope(mine, ServerProcess.Stats::heap);
+            double direct = slope(mine, ServerProcess.Stats::direct);
+            System.out.printf(Locale.ROOT, "%-30s %12.0f %13.0f %15.0f%n", s, rss, heap, direct);
+            recordPerConn(report, s, rss, heap, direct);
         }
         Double ours = rssSlope.get("fibers");
         Double netty = rssSlope.get("netty");
@@ -167,6 +232,27 @@ public final class ConnectionFootprint {
             System.out.printf(Locale.ROOT, "targets: RSS/conn <= netty + 1 KiB (%.0f <= %.0f): %s; RSS/conn <= jdk-vt / 2 (%.0f <= %.0f): %s%n",
                     ours, netty + 1024, ours <= netty + 1024 ? "met" : "MISSED", ours, jdk / 2, ours <= jdk / 2 ? "met" : "MISSED");
         }
+        rssTargets(report, ours, netty, jdk);
+        for (String peer : List.of("netty", "jdk-vt")) {
+            if (ours != null && rssSlope.containsKey(peer)) {
+                report.ratio("fibers", peer, "rss_bytes_per_conn", new double[] {ours / rssSlope.get(peer)});
+            }
+        }
+    }
+
+    private static void recordPerConn(Results report, String server, double rss, double heap, double direct) {
+        report.series(server, "rss_bytes_per_conn", "RSS B/conn", Results.Better.LOWER, new double[] {rss});
+        report.series(server, "heap_bytes_per_conn", "heap B/conn", Results.Better.LOWER, new double[] {heap});
+        report.series(server, "direct_bytes_per_conn", "native B/conn", Results.Better.LOWER, new double[] {direct});
+    }
+
+    /** Records the two RSS-slope targets: measured when all three slopes are there, otherwise not measured. */
+    private static void rssTargets(Results report, Double ours, Double netty, Double jdk) {
+        boolean measured = ours != null && netty != null && jdk != null;
+        report.target("fibers RSS/conn <= netty's + 1 KiB", "fibers", "netty", "rss_bytes_per_conn", false,
+                measured ? netty + 1024 : Double.NaN, measured ? ours : Double.NaN);
+        report.target("fibers RSS/conn <= jdk-vt's / 2", "fibers", "jdk-vt", "rss_bytes_per_conn", false,
+                measured ? jdk / 2 : Double.NaN, measured ? ours : Double.NaN);
     }
 
     /** Least-squares slope of (after - before) over C. */
@@ -188,7 +274,7 @@ public final class ConnectionFootprint {
         return d == 0 ? Double.NaN : (n * sxy - sx * sy) / d;
     }
 
-    private static void churn(int cycles, int sources) throws Exception {
+    private static void churn(int cycles, int sources, Results report) throws Exception {
         try (ServerProcess server = ServerProcess.server(SERVERS.get("fibers"))) {
             int port = server.port();
             int warm = Math.max(100, Math.min(5000, cycles / 20));
@@ -214,6 +300,16 @@ public final class ConnectionFootprint {
                         start.fds(), end.fds(), start.rss() / 1024, end.rss() / 1024, end.gcs() - start.gcs());
                 System.out.printf(Locale.ROOT, "targets: native memory back within 1%%: %s; fds back within 1%%: %s%n",
                         directOk ? "met" : "MISSED", fdsOk ? "met" : "MISSED");
+                report.param("churn_cycles", cycles).param("churn_warmup_cycles", warm).param("churn_seconds", seconds)
+                        .param("churn_direct_in_use_before", inUse0).param("churn_direct_in_use_after", inUse1)
+                        .param("churn_fds_before", start.fds()).param("churn_fds_after", end.fds())
+                        .param("churn_rss_before", start.rss()).param("churn_rss_after", end.rss())
+                        .param("churn_gcs", end.gcs() - start.gcs());
+                report.series("fibers", "churn_us_per_cycle", "us/cycle", Results.Better.LOWER, new double[] {seconds * 1e6 / cycles});
+                report.target("native memory back within 1% after the churn", "fibers", null, "churn_direct_in_use_bytes", false,
+                        inUse0 * 1.01, inUse1);
+                report.target("fds back within 1% after the churn", "fibers", null, "churn_fds", false,
+                        Math.ceil(start.fds() * 1.01), end.fds());
             }
         }
     }

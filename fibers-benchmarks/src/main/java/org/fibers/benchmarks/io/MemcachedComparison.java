@@ -1,25 +1,24 @@
 package org.fibers.benchmarks.io;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.fibers.benchmarks.core.ChildJvm;
+import org.fibers.benchmarks.io.MemcachedPeers.Server;
+import org.fibers.benchmarks.report.Results;
+import org.fibers.examples.Latency;
 import org.fibers.examples.memcached.MemcachedClient;
 import org.fibers.examples.memcached.MemcachedServer;
 import org.fibers.examples.memcached.ServerOptions;
@@ -27,13 +26,15 @@ import org.fibers.io.FiberServerSocket;
 
 /**
  * Issue 24's benchmark: our memcached example, with each of its two store designs
- * ({@code --store locks}, the default, and {@code --store owners}), against the C memcached
- * ({@code memcached -t 2}, the same {@code -m 64}), all three started as child processes beside each other, under the same
- * two loads taking turns (the order rotates every round): Guile's {@code memcached-client N M}
- * (default 1000 x 100, a child JVM) and {@code memcaslap -T 2 -c 16 -t Ts} (its default mix,
- * 90% gets). Each load reports operations per second; each server's CPU time (user + system,
- * from /proc/pid/stat via {@link ProcessHandle.Info#totalCpuDuration()}) gives CPU seconds per
- * million operations. Ratios are medians of the per-round ratios, ours over theirs.
+ * ({@code --store locks}, the default, "fibers-locks", and {@code --store owners},
+ * "fibers-owners"), against the C memcached ({@code memcached -t 2}, the same {@code -m 64},
+ * "memcached-c"), all three started as child processes beside each other, under the same two
+ * loads taking turns (the order rotates every round): Guile's {@code memcached-client N M}
+ * (default 1000 x 100, a child JVM, which also prints its latency percentiles) and
+ * {@code memcaslap -T 2 -c 16 -t Ts} (its default mix, 90% gets). Each load reports operations
+ * per second; each server's CPU time (user + system, from /proc/pid/stat via
+ * {@link ProcessHandle.Info#totalCpuDuration()}) gives CPU seconds per million operations.
+ * Ratios are medians of the per-round ratios, ours over theirs.
  *
  * <p>Memory: {@code K} (default 100,000) items of 100 bytes stored through
  * {@link MemcachedClient}; for ours, a server run in this JVM and the heap in use after a full
@@ -44,20 +45,40 @@ import org.fibers.io.FiberServerSocket;
  *      -cp CLASSPATH org.fibers.benchmarks.io.MemcachedComparison [N M] [--rounds R] [--seconds T] [--items K]
  * </pre>
  * Needs {@code /usr/bin/memcached} and {@code /usr/bin/memcaslap} (Debian's {@code memcached} and
- * {@code libmemcached-tools}); CLASSPATH as for {@link PingComparison}.
+ * {@code libmemcached-tools}); CLASSPATH as for {@link PingComparison}. Without them it exits 2,
+ * unless {@code -Dfibers.report.json=FILE} is set: then it runs what it can, records what it
+ * could not as skipped, and exits 0.
+ *
+ * <p>The raw results ({@link Results}, area "memcached") hold, per server and round, for the
+ * memcached-client load {@code ops_per_s}, {@code cpu_s_per_1m_ops}, {@code p50_ms},
+ * {@code p90_ms} and {@code p99_ms}, for memcaslap {@code memcaslap_ops_per_s} and
+ * {@code memcaslap_cpu_s_per_1m_ops}; {@code bytes_per_item} (heap for ours, resident for C);
+ * the ratios to memcached-c and the targets.
  */
 public final class MemcachedComparison {
-    private static final Pattern LISTENING = Pattern.compile("listening on \\S*:(\\d+)");
+    /** Our server with its default store. */
+    static final String LOCKS = "fibers-locks";
+    /** Our server with the store whose shards are owned by fibers. */
+    static final String OWNERS = "fibers-owners";
+    /** Debian's C memcached. */
+    static final String C = "memcached-c";
+    /** The second load, named as a skipped scenario when its tool is missing. */
+    static final String MEMCASLAP = "memcaslap";
+
     private static final Pattern GUILE = Pattern.compile("(\\d+) operations in ([0-9.]+) s, ([0-9.]+) operations/s");
     private static final Pattern CASLAP = Pattern.compile("Run time: [0-9.]+s Ops: (\\d+) TPS: (\\d+)");
 
     private MemcachedComparison() {
     }
 
-    /** One load run against one server: operations, their rate, the server's CPU for them. */
-    record Run(long ops, double opsPerSecond, long cpuNanos) {
+    /** One load run against one server: operations, their rate, the server's CPU for them, latency if the load tells. */
+    record Run(long ops, double opsPerSecond, long cpuNanos, Latency.Percentiles latency) {
         double cpuPerMillion() {
             return cpuNanos / 1e9 / (ops / 1e6);
+        }
+
+        double percentile(ToDoubleFunction<Latency.Percentiles> f) {
+            return latency == null ? Double.NaN : f.applyAsDouble(latency);
         }
     }
 
@@ -81,85 +102,109 @@ public final class MemcachedComparison {
             n = Integer.parseInt(positional.get(0));
             m = Integer.parseInt(positional.get(1));
         }
-        for (String tool : List.of("/usr/bin/memcached", "/usr/bin/memcaslap")) {
-            if (!Files.isExecutable(Path.of(tool))) {
-                System.err.println(tool + " is missing: apt-get install -y memcached libmemcached-tools");
+        Results report = Results.forArea("memcached", "Memcached: our server against the C memcached",
+                "MemcachedComparison " + String.join(" ", args));
+        report.param("connections", n).param("pairs", m).param("rounds", rounds).param("memcaslap_seconds", seconds)
+                .param("items", items).param("ours", LOCKS);
+        boolean haveC = Files.isExecutable(MemcachedPeers.MEMCACHED);
+        boolean haveCaslap = Files.isExecutable(MemcachedPeers.MEMCASLAP);
+        if (!haveC || !haveCaslap) {
+            System.err.println((haveC ? "" : MemcachedPeers.MEMCACHED + " is missing; ") + (haveCaslap ? "" : MemcachedPeers.MEMCASLAP
+                    + " is missing; ") + "apt-get install -y memcached libmemcached-tools");
+            if (!report.enabled()) {
                 System.exit(2);
             }
-        }
-        Process ours = ourServer("locks");
-        Process owners = ourServer("owners");
-        int theirPort = freePort();
-        Process theirs = startC(theirPort, "-t", "2");
-        Process[] procs = {ours, owners, theirs};
-        int[] ports = {portOf(ours), portOf(owners), theirPort};
-        try {
-            // warm-up: a full client run and a memcaslap run on each
-            for (int port : ports) {
-                guile(port, n, m, null);
-                caslap(port, seconds, null);
+            if (!haveC) {
+                report.skipped(C, MemcachedPeers.MEMCACHED + " is missing (Debian: apt-get install -y memcached)");
             }
-            List<Run[]> guile = new ArrayList<>();
-            List<Run[]> caslap = new ArrayList<>();
-            for (int r = 0; r < rounds; r++) {
-                Run[] g = new Run[3];
-                Run[] c = new Run[3];
-                for (int i = 0; i < 3; i++) {
-                    int who = (i + r) % 3; // the order rotates every round
-                    g[who] = guile(ports[who], n, m, procs[who]);
-                    c[who] = caslap(ports[who], seconds, procs[who]);
+            if (!haveCaslap) {
+                report.skipped(MEMCASLAP, MemcachedPeers.MEMCASLAP + " is missing (Debian: apt-get install -y libmemcached-tools)");
+            }
+        }
+        Map<String, Server> servers = new LinkedHashMap<>();
+        try {
+            servers.put(LOCKS, MemcachedPeers.ours("locks"));
+            servers.put(OWNERS, MemcachedPeers.ours("owners"));
+            if (haveC) {
+                try {
+                    servers.put(C, MemcachedPeers.theirs());
+                } catch (RuntimeException e) {
+                    System.out.println(C + ": failed to start (" + e.getMessage() + ")");
+                    report.skipped(C, "failed to start: " + e.getMessage());
+                    haveC = false;
                 }
-                System.out.printf(Locale.ROOT, "round %d: memcached-client locks %.0f ops/s, owners %.0f, C %.0f;"
-                        + " memcaslap locks %.0f ops/s, owners %.0f, C %.0f%n", r + 1, g[0].opsPerSecond, g[1].opsPerSecond,
-                        g[2].opsPerSecond, c[0].opsPerSecond, c[1].opsPerSecond, c[2].opsPerSecond);
-                guile.add(g);
-                caslap.add(c);
+            }
+            // warm-up: a full client run and a memcaslap run on each
+            for (Server s : servers.values()) {
+                guile(s.port(), n, m, null);
+                if (haveCaslap) {
+                    caslap(s.port(), seconds, null);
+                }
+            }
+            List<String> names = new ArrayList<>(servers.keySet());
+            Map<String, List<Run>> guile = new LinkedHashMap<>();
+            Map<String, List<Run>> caslap = new LinkedHashMap<>();
+            for (String name : names) {
+                guile.put(name, new ArrayList<>());
+                caslap.put(name, new ArrayList<>());
+            }
+            for (int r = 0; r < rounds; r++) {
+                for (int i = 0; i < names.size(); i++) {
+                    String who = names.get((i + r) % names.size()); // the order rotates every round
+                    Server s = servers.get(who);
+                    guile.get(who).add(guile(s.port(), n, m, s.process()));
+                    if (haveCaslap) {
+                        caslap.get(who).add(caslap(s.port(), seconds, s.process()));
+                    }
+                }
+                StringBuilder line = new StringBuilder("round " + (r + 1) + ":");
+                for (String who : names) {
+                    Run g = guile.get(who).get(r);
+                    line.append(String.format(Locale.ROOT, " %s memcached-client %.0f ops/s (p99 %.3f ms)", who, g.opsPerSecond,
+                            g.percentile(Latency.Percentiles::p99Millis)));
+                    if (haveCaslap) {
+                        line.append(String.format(Locale.ROOT, ", memcaslap %.0f ops/s", caslap.get(who).get(r).opsPerSecond));
+                    }
+                    line.append(';');
+                }
+                System.out.println(line);
             }
             double ourHeap = ourHeapPerItem(items);
-            double theirRss = theirRssPerItem(items);
+            double theirRss = haveC ? theirRssPerItem(items) : Double.NaN;
             System.out.println();
             System.out.printf(Locale.ROOT, "%d rounds, servers taking turns; %d cores shared with whatever else runs (load average %.1f)%n",
                     rounds, Runtime.getRuntime().availableProcessors(), ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
-            System.out.println("| load | server | ops/s | ops/s ratio to C (target >= 0.7) | server CPU s/1M ops | CPU ratio to C (target <= 1.5) |");
-            System.out.println("|---|---|---|---|---|---|");
-            rows("memcached-client " + n + " " + m, guile);
-            rows("memcaslap -T 2 -c 16 -t " + seconds + "s", caslap);
-            System.out.printf(Locale.ROOT, "%nmemory for %d items of 100 bytes: ours %.0f heap bytes per item, C memcached %.0f resident bytes per item (%.2fx)%n",
-                    items, ourHeap, theirRss, ourHeap / theirRss);
-        } finally {
-            for (Process p : procs) {
-                stop(p);
+            System.out.println("servers: " + LOCKS + " = ours, --store locks; " + OWNERS + " = ours, --store owners; " + C
+                    + " = C memcached 1.6 -t 2");
+            System.out.println("| load | server | ops/s | ops/s ratio to C (target >= 0.7) | server CPU s/1M ops"
+                    + " | CPU ratio to C (target <= 1.5) | p50 ms | p90 ms | p99 ms |");
+            System.out.println("|---|---|---|---|---|---|---|---|---|");
+            MemcachedTable client = new MemcachedTable("memcached-client " + n + " " + m, "", guile, report);
+            client.rows();
+            MemcachedTable slap = new MemcachedTable("memcaslap -T 2 -c 16 -t " + seconds + "s", "memcaslap_", caslap, report);
+            if (haveCaslap) {
+                slap.rows();
             }
+            System.out.printf(Locale.ROOT, "%nmemory for %d items of 100 bytes: ours %.0f heap bytes per item, C memcached %.0f resident"
+                    + " bytes per item (%.2fx)%n", items, ourHeap, theirRss, ourHeap / theirRss);
+            report.series(LOCKS, "bytes_per_item", "heap B/item", Results.Better.LOWER, new double[] {ourHeap});
+            if (haveC) {
+                report.series(C, "bytes_per_item", "RSS B/item", Results.Better.LOWER, new double[] {theirRss});
+                report.ratio(LOCKS, C, "bytes_per_item", new double[] {ourHeap / theirRss});
+            }
+            System.out.println();
+            client.targets();
+            slap.targets();
+        } finally {
+            for (Server s : servers.values()) {
+                MemcachedPeers.stop(s.process());
+            }
+            report.write(); // also after a failure: what was recorded, and what was skipped
         }
-    }
-
-    private static Process ourServer(String store) throws IOException {
-        return ChildJvm.of(List.of(MemcachedServer.class.getName(), "--port", "0", "-m", "64", "--parallelism", "2",
-                "--store", store)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    }
-
-    private static final String[] NAMES = {"ours, --store locks", "ours, --store owners", "C memcached 1.6 -t 2"};
-
-    private static void rows(String load, List<Run[]> runs) {
-        for (int who = 0; who < 3; who++) {
-            int w = who;
-            double[] rate = runs.stream().mapToDouble(r -> r[w].opsPerSecond).toArray();
-            double[] cpu = runs.stream().mapToDouble(r -> r[w].cpuPerMillion()).toArray();
-            double[] rateRatio = runs.stream().mapToDouble(r -> r[w].opsPerSecond / r[2].opsPerSecond).toArray();
-            double[] cpuRatio = runs.stream().mapToDouble(r -> r[w].cpuPerMillion() / r[2].cpuPerMillion()).toArray();
-            System.out.printf(Locale.ROOT, "| %s | %s | %.0f | %.2fx | %.2f | %.2fx |%n", load, NAMES[who],
-                    median(rate), median(rateRatio), median(cpu), median(cpuRatio));
-        }
-    }
-
-    private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
     }
 
     private static Run guile(int port, int n, int m, Process server) throws Exception {
-        long cpu0 = server == null ? 0 : cpu(server);
+        long cpu0 = server == null ? 0 : MemcachedPeers.cpu(server);
         Process client = ChildJvm.of(List.of("org.fibers.examples.memcached.GuileClient", String.valueOf(n), String.valueOf(m),
                 "127.0.0.1:" + port)).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         String out = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -170,13 +215,16 @@ public final class MemcachedComparison {
         if (!mt.find()) {
             throw new IllegalStateException("cannot read memcached-client's result: " + out);
         }
-        return new Run(Long.parseLong(mt.group(1)), Double.parseDouble(mt.group(3)), server == null ? 0 : cpu(server) - cpu0);
+        Latency.Percentiles latency = Latency.parse(out).orElseThrow(() ->
+                new IllegalStateException("no latency line in memcached-client's output: " + out));
+        return new Run(Long.parseLong(mt.group(1)), Double.parseDouble(mt.group(3)),
+                server == null ? 0 : MemcachedPeers.cpu(server) - cpu0, latency);
     }
 
     private static Run caslap(int port, int seconds, Process server) throws Exception {
-        long cpu0 = server == null ? 0 : cpu(server);
-        Process p = new ProcessBuilder("/usr/bin/memcaslap", "-s", "127.0.0.1:" + port, "-T", "2", "-c", "16", "-t", seconds + "s")
-                .redirectErrorStream(true).start();
+        long cpu0 = server == null ? 0 : MemcachedPeers.cpu(server);
+        Process p = new ProcessBuilder(MemcachedPeers.MEMCASLAP.toString(), "-s", "127.0.0.1:" + port, "-T", "2", "-c", "16",
+                "-t", seconds + "s").redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(seconds + 60L, TimeUnit.SECONDS) || p.exitValue() != 0) {
             throw new IllegalStateException("memcaslap against port " + port + " failed: " + out);
@@ -191,12 +239,7 @@ public final class MemcachedComparison {
         if (ops == null) {
             throw new IllegalStateException("cannot read memcaslap's result: " + out);
         }
-        return new Run(Long.parseLong(ops), Double.parseDouble(tps), server == null ? 0 : cpu(server) - cpu0);
-    }
-
-    private static long cpu(Process p) {
-        return p.toHandle().info().totalCpuDuration().map(Duration::toNanos)
-                .orElseThrow(() -> new IllegalStateException("no CPU time for pid " + p.pid()));
+        return new Run(Long.parseLong(ops), Double.parseDouble(tps), server == null ? 0 : MemcachedPeers.cpu(server) - cpu0, null);
     }
 
     private static void fill(int port, int items) {
@@ -238,79 +281,14 @@ public final class MemcachedComparison {
 
     /** A fresh C server: growth of its resident set per item. */
     private static double theirRssPerItem(int items) throws Exception {
-        int port = freePort();
-        Process p = startC(port, "-t", "2");
+        Server s = MemcachedPeers.theirs();
         try {
-            fill(port, 1000);
-            long before = rss(p);
-            fill(port, items + 1000);
-            return (double) (rss(p) - before) / items;
+            fill(s.port(), 1000);
+            long before = MemcachedPeers.rss(s.process());
+            fill(s.port(), items + 1000);
+            return (double) (MemcachedPeers.rss(s.process()) - before) / items;
         } finally {
-            stop(p);
-        }
-    }
-
-    private static long rss(Process p) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc/" + p.pid() + "/status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
-            }
-        }
-        throw new IllegalStateException("no VmRSS for pid " + p.pid());
-    }
-
-    private static Process startC(int port, String... extra) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("/usr/bin/memcached", "-l", "127.0.0.1", "-p", String.valueOf(port), "-U", "0", "-m", "64"));
-        if ("root".equals(System.getProperty("user.name"))) {
-            cmd.addAll(List.of("-u", "root"));
-        }
-        cmd.addAll(List.of(extra));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        long deadline = System.nanoTime() + 10_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try (Socket s = new Socket("127.0.0.1", port)) {
-                return p;
-            } catch (IOException notYet) {
-                Thread.sleep(20);
-            }
-        }
-        p.destroyForcibly();
-        throw new IllegalStateException("memcached did not listen on " + port);
-    }
-
-    private static int portOf(Process p) throws IOException {
-        BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher mt = LISTENING.matcher(line);
-            if (mt.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // discard, so the child never blocks on a full pipe
-                        }
-                    } catch (IOException gone) {
-                        // child exited
-                    }
-                }, "drain");
-                drain.setDaemon(true);
-                drain.start();
-                return Integer.parseInt(mt.group(1));
-            }
-        }
-        throw new IOException("our memcached server exited before saying its port");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void stop(Process p) throws InterruptedException {
-        p.destroy();
-        if (!p.waitFor(10, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
+            MemcachedPeers.stop(s.process());
         }
     }
 }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
+import org.fibers.benchmarks.report.Results;
 import org.fibers.benchmarks.web.ServerProcess.Measurement;
 
 /**
@@ -38,6 +39,12 @@ import org.fibers.benchmarks.web.ServerProcess.Measurement;
  *      [--threads 2] [--connections 100] [--servers fibers,fibers-jdk-provider,jdk-vt,helidon,netty] [--quick]
  * </pre>
  * {@code --quick} is 1 round of 2 s after a 3 s warm-up (a smoke run; its figures mean little).
+ *
+ * <p>With {@code -Dfibers.report.json=FILE} it also writes its raw results there ({@link Results},
+ * area "web"): per server and round req_per_s, cpu_s_per_1m_req, p50_ms, p90_ms and p99_ms, the
+ * per-round ratios the table prints, and every target. A server that cannot run (wrk missing, the
+ * provider not on the class path, a server that fails to start) is recorded as skipped, and the
+ * command still exits 0 when the file is named; run by hand without it, a missing wrk exits 2.
  */
 public final class WebComparison {
     /** Our HttpServerProvider (fibers-web, package org.fibers.web.jdk). */
@@ -100,7 +107,21 @@ public final class WebComparison {
         if (rounds < 1 || duration < 1 || warmup < 0) {
             throw new IllegalArgumentException("need rounds >= 1, duration >= 1 s, warm-up >= 0 s");
         }
-        Wrk.checkInstalled();
+        Results report = Results.forArea("web", "Web: hello over HTTP/1.1 against the JDK server, Helidon and Netty",
+                "WebComparison " + String.join(" ", args));
+        report.param("rounds", rounds).param("duration_s", duration).param("warmup_s", warmup).param("threads", threads)
+                .param("connections", connections).param("servers", String.join(",", names)).param("ours", "fibers");
+        try {
+            Wrk.checkInstalled();
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            for (String name : names) {
+                report.skipped(name, "wrk is not installed (Debian: apt-get install -y wrk)");
+            }
+            targets(report, Map.of());
+            report.write();
+            System.exit(report.enabled() ? 0 : 2);
+        }
         System.out.printf(Locale.ROOT, "wrk -t%d -c%d -d%ds --latency against %s; warm-up %d s each; %d rounds%n",
                 threads, connections, duration, names, warmup, rounds);
         System.out.printf(Locale.ROOT, "machine: %s; %d cores; JDK %s; load average %.2f%n", cpuModel(),
@@ -111,9 +132,15 @@ public final class WebComparison {
             for (String name : names) {
                 if (PROVIDER.equals(SERVERS.get(name).serving) && !onClassPath(PROVIDER)) {
                     System.out.println("  " + name + ": not available (" + PROVIDER + " is not on the class path)");
+                    report.skipped(name, PROVIDER + " is not on the class path");
                     continue;
                 }
-                running.put(name, startChecked(name));
+                try {
+                    running.put(name, startChecked(name));
+                } catch (IOException | RuntimeException e) {
+                    System.out.println("  " + name + ": failed to start (" + e.getMessage() + ")");
+                    report.skipped(name, "failed to start: " + e.getMessage());
+                }
             }
             for (ServerProcess s : running.values()) {
                 if (warmup > 0) {
@@ -137,11 +164,12 @@ public final class WebComparison {
                     results.get(order.get(i).name).add(round[i]);
                 }
             }
-            printTable(results, rounds, threads, connections, duration);
+            printTable(results, rounds, threads, connections, duration, report);
         } finally {
             for (ServerProcess s : running.values()) {
                 s.stop();
             }
+            report.write(); // also after a failure: what was recorded, and the skipped servers
         }
     }
 
@@ -161,8 +189,43 @@ public final class WebComparison {
         return s;
     }
 
+    /** The metrics recorded per server and round: name, unit, which way is better, how to read it. */
+    private record Metric(String name, String unit, Results.Better better, ToDoubleFunction<Measurement> read) {
+    }
+
+    private static final List<Metric> METRICS = List.of(
+            new Metric("req_per_s", "req/s", Results.Better.HIGHER, Measurement::perSecond),
+            new Metric("cpu_s_per_1m_req", "CPU s / 1M req", Results.Better.LOWER, Measurement::cpuPerMillion),
+            new Metric("p50_ms", "ms", Results.Better.LOWER, m -> m.wrk().p50Millis()),
+            new Metric("p90_ms", "ms", Results.Better.LOWER, m -> m.wrk().p90Millis()),
+            new Metric("p99_ms", "ms", Results.Better.LOWER, m -> m.wrk().p99Millis()));
+
+    private static void record(Results report, Map<String, List<Measurement>> results) {
+        for (Map.Entry<String, List<Measurement>> e : results.entrySet()) {
+            for (Metric m : METRICS) {
+                report.series(e.getKey(), m.name, m.unit, m.better, e.getValue().stream().mapToDouble(m.read).toArray());
+            }
+        }
+        List<String[]> pairs = new ArrayList<>();
+        for (String server : results.keySet()) {
+            pairs.add(new String[] {server, "netty"});
+        }
+        pairs.add(new String[] {"fibers", "helidon"});
+        pairs.add(new String[] {"fibers-jdk-provider", "jdk-vt"});
+        for (String[] pair : pairs) {
+            List<Measurement> ours = results.get(pair[0]);
+            List<Measurement> base = results.get(pair[1]);
+            if (ours != null && base != null && !pair[0].equals(pair[1])) {
+                for (Metric m : METRICS.subList(0, 2)) {
+                    report.ratio(pair[0], pair[1], m.name, perRoundRatios(ours, base, m.read));
+                }
+            }
+        }
+    }
+
     private static void printTable(Map<String, List<Measurement>> results, int rounds, int threads, int connections,
-                                   int duration) {
+                                   int duration, Results report) {
+        record(report, results);
         List<Measurement> netty = results.get("netty");
         System.out.println();
         System.out.println("| server | req/s | p50 ms | p99 ms | server CPU s / 1M req | req/s vs netty | CPU/req vs netty |");
@@ -186,26 +249,39 @@ public final class WebComparison {
         if (errors > 0) {
             System.out.println("wrk reported " + errors + " socket errors or non-2xx answers in the rounds (see the round lines)");
         }
-        List<Measurement> ours = results.get("fibers");
-        List<Measurement> helidon = results.get("helidon");
-        if (ours != null && netty != null) {
-            target("fibers req/s >= 0.9x netty's", medianRatio(ours, netty, Measurement::perSecond), 0.9, true);
-            target("fibers CPU/req <= 1.15x netty's", medianRatio(ours, netty, Measurement::cpuPerMillion), 1.15, false);
-        }
-        if (ours != null && helidon != null) {
-            target("fibers req/s >= 1.1x helidon's", medianRatio(ours, helidon, Measurement::perSecond), 1.1, true);
-        }
-        List<Measurement> provider = results.get("fibers-jdk-provider");
-        List<Measurement> jdk = results.get("jdk-vt");
-        if (provider != null && jdk != null) {
-            target("fibers-jdk-provider req/s >= 1.2x jdk-vt's", medianRatio(provider, jdk, Measurement::perSecond), 1.2, true);
-            target("fibers-jdk-provider CPU/req <= 0.85x jdk-vt's", medianRatio(provider, jdk, Measurement::cpuPerMillion),
-                    0.85, false);
-        }
+        targets(report, results);
     }
 
-    private static void target(String what, double ratio, double bound, boolean atLeast) {
-        boolean met = atLeast ? ratio >= bound : ratio <= bound;
+    /** Prints and records every target; those whose servers did not run as not measured. */
+    private static void targets(Results report, Map<String, List<Measurement>> results) {
+        List<Measurement> ours = results.get("fibers");
+        List<Measurement> netty = results.get("netty");
+        List<Measurement> helidon = results.get("helidon");
+        List<Measurement> provider = results.get("fibers-jdk-provider");
+        List<Measurement> jdk = results.get("jdk-vt");
+        target(report, "fibers req/s >= 0.9x netty's", "fibers", "netty", "req_per_s", ours, netty, true, 0.9);
+        target(report, "fibers CPU/req <= 1.15x netty's", "fibers", "netty", "cpu_s_per_1m_req", ours, netty, false, 1.15);
+        target(report, "fibers req/s >= 1.1x helidon's", "fibers", "helidon", "req_per_s", ours, helidon, true, 1.1);
+        target(report, "fibers-jdk-provider req/s >= 1.2x jdk-vt's", "fibers-jdk-provider", "jdk-vt", "req_per_s",
+                provider, jdk, true, 1.2);
+        target(report, "fibers-jdk-provider CPU/req <= 0.85x jdk-vt's", "fibers-jdk-provider", "jdk-vt", "cpu_s_per_1m_req",
+                provider, jdk, false, 0.85);
+    }
+
+    /**
+     * Prints and records one target on the median per-round ratio of a metric; when either side
+     * did not run, it is printed as not measured and recorded with no measured value.
+     */
+    private static void target(Results report, String what, String scenario, String baseline, String metric,
+                               List<Measurement> ours, List<Measurement> base, boolean atLeast, double bound) {
+        if (ours == null || base == null) {
+            System.out.printf(Locale.ROOT, "target %s: not measured (%s did not run)%n", what, ours == null ? scenario : baseline);
+            report.target(what, scenario, baseline, metric, atLeast, bound, Double.NaN);
+            return;
+        }
+        ToDoubleFunction<Measurement> f = METRICS.stream().filter(m -> m.name.equals(metric)).findFirst().orElseThrow().read;
+        double ratio = medianRatio(ours, base, f);
+        boolean met = report.target(what, scenario, baseline, metric, atLeast, bound, ratio);
         System.out.printf(Locale.ROOT, "target %s: %.2fx  %s%n", what, ratio, met ? "MET" : "MISSED");
     }
 
@@ -219,12 +295,17 @@ public final class WebComparison {
         if (base == null || base.isEmpty()) {
             return Double.NaN;
         }
+        return median(perRoundRatios(ms, base, f));
+    }
+
+    /** {@code f(ms[r]) / f(base[r])} for each round r both have. */
+    private static double[] perRoundRatios(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
         int n = Math.min(ms.size(), base.size());
         double[] r = new double[n];
         for (int i = 0; i < n; i++) {
             r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
         }
-        return median(r);
+        return r;
     }
 
     private static double median(List<Measurement> ms, ToDoubleFunction<Measurement> f) {

@@ -10,13 +10,14 @@ import java.util.regex.Pattern;
 
 /**
  * Runs {@code wrk -tT -cC -dDs --latency URL} (Debian's package {@code wrk}) and reads its
- * report: requests, requests per second, the 50% and 99% latencies, socket errors and non-2xx
- * answers.
+ * report: requests, requests per second, the 50%, 90% and 99% latencies, socket errors and
+ * non-2xx answers.
  */
 final class Wrk {
     private static final Pattern REQUESTS = Pattern.compile("(?m)^\\s*(\\d+) requests in ([0-9.]+)(us|ms|s|m)");
     private static final Pattern RATE = Pattern.compile("(?m)^Requests/sec:\\s+([0-9.]+)");
     private static final Pattern P50 = Pattern.compile("(?m)^\\s+50%\\s+([0-9.]+)(us|ms|s|m)\\s*$");
+    private static final Pattern P90 = Pattern.compile("(?m)^\\s+90%\\s+([0-9.]+)(us|ms|s|m)\\s*$");
     private static final Pattern P99 = Pattern.compile("(?m)^\\s+99%\\s+([0-9.]+)(us|ms|s|m)\\s*$");
     private static final Pattern SOCKET_ERRORS =
             Pattern.compile("Socket errors: connect (\\d+), read (\\d+), write (\\d+), timeout (\\d+)");
@@ -31,14 +32,20 @@ final class Wrk {
      * @param requests     requests completed
      * @param perSecond    wrk's requests/sec
      * @param p50Millis    median latency
+     * @param p90Millis    90th percentile latency
      * @param p99Millis    99th percentile latency
      * @param socketErrors connect + read + write + timeout errors
      * @param non2xx       answers other than 2xx or 3xx
      */
-    record Result(long requests, double perSecond, double p50Millis, double p99Millis, long socketErrors, long non2xx) {
+    record Result(long requests, double perSecond, double p50Millis, double p90Millis, double p99Millis, long socketErrors,
+                  long non2xx) {
     }
 
-    /** Fails with a clear message when wrk is not installed. */
+    /**
+     * Fails with a clear message when wrk is not installed.
+     *
+     * @throws IllegalStateException saying how to install it
+     */
     static void checkInstalled() {
         try {
             Process p = new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start();
@@ -72,6 +79,7 @@ final class Wrk {
         Matcher req = find(REQUESTS, out);
         Matcher rate = find(RATE, out);
         Matcher p50 = find(P50, out);
+        Matcher p90 = find(P90, out);
         Matcher p99 = find(P99, out);
         long errors = 0;
         Matcher e = SOCKET_ERRORS.matcher(out);
@@ -83,7 +91,8 @@ final class Wrk {
         Matcher bad = NON_2XX.matcher(out);
         long non2xx = bad.find() ? Long.parseLong(bad.group(1)) : 0;
         return new Result(Long.parseLong(req.group(1)), Double.parseDouble(rate.group(1)),
-                millis(p50.group(1), p50.group(2)), millis(p99.group(1), p99.group(2)), errors, non2xx);
+                millis(p50.group(1), p50.group(2)), millis(p90.group(1), p90.group(2)), millis(p99.group(1), p99.group(2)),
+                errors, non2xx);
     }
 
     private static Matcher find(Pattern p, String out) {

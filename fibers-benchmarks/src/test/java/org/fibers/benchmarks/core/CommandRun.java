@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a benchmark command in a child JVM, as a user would, and returns what it printed. */
@@ -22,7 +23,18 @@ public final class CommandRun {
      */
     public static String run(List<String> jvmFlags, List<String> mainAndArgs, long timeoutSeconds)
             throws IOException, InterruptedException {
+        return run(jvmFlags, mainAndArgs, timeoutSeconds, Map.of());
+    }
+
+    /**
+     * As {@link #run(List, List, long)}, with {@code environment} set in the command's
+     * environment (e.g. a {@code PATH} without a peer's tool, to see how the command does
+     * without it).
+     */
+    public static String run(List<String> jvmFlags, List<String> mainAndArgs, long timeoutSeconds,
+                             Map<String, String> environment) throws IOException, InterruptedException {
         ProcessBuilder pb = ChildJvm.of(jvmFlags, mainAndArgs);
+        pb.environment().putAll(environment);
         Path out = Files.createTempFile("benchmark-command", ".out");
         try {
             Process p = pb.redirectErrorStream(true).redirectOutput(out.toFile()).start();

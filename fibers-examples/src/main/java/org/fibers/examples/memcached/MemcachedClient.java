@@ -22,8 +22,10 @@ import java.util.OptionalLong;
  * cannot be connected to is marked down: its keys fail at once ({@code SERVER_DOWN}) until
  * the retry delay has passed, then one call tries it again; the other servers' keys are served
  * throughout (keys are not moved to another server, so no stale copies arise). A reply slower
- * than the timeout fails with {@code TIMEOUT}. Connecting has no timeout of its own: a refused
- * connection fails at once, an unreachable host takes the kernel's connect timeout.
+ * than the timeout fails with {@code TIMEOUT}. Connecting is bounded by the same timeout: a
+ * refused connection fails at once, and a connect that does not complete in time (a host that
+ * drops the SYNs, a listener whose accept queue is full) fails with {@code SERVER_DOWN} saying
+ * it timed out, and marks the server down like any failed connect.
  *
  * <p>Keys are strings of 1 to 250 UTF-8 bytes without spaces or control characters; others get
  * an {@link IllegalArgumentException} before anything is sent. Expiry times follow memcached:

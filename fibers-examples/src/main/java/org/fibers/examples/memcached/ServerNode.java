@@ -119,7 +119,7 @@ final class ServerNode {
     private ClientConnection open() {
         FiberSocket s;
         try {
-            s = FiberSocket.connect(address);
+            s = FiberSocket.connect(address, timeout); // a server that never completes the handshake costs one timeout
         } catch (IOException e) {
             long until = System.nanoTime() + retryNanos;
             downUntil.set(until == 0 ? 1 : until);

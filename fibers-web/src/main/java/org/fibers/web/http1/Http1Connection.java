@@ -57,7 +57,7 @@ final class Http1Connection implements Runnable {
         this.handler = handler;
         this.in = new ConnectionInput(socket, config);
         this.parser = new RequestParser(config);
-        this.exchange = new Http1Exchange(socket, in, config);
+        this.exchange = new Http1Exchange(socket, in, config, server::draining);
     }
 
     @Override

@@ -6,6 +6,7 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
+import java.util.function.BooleanSupplier;
 import org.fibers.io.FiberSocket;
 import org.fibers.web.Headers;
 
@@ -16,8 +17,10 @@ import org.fibers.web.Headers;
  * (Content-Length or chunked). The exchange adds the framing headers ({@code Content-Length} or
  * {@code Transfer-Encoding}, {@code Connection}) and {@code Date} and {@code Server} unless
  * given; framing headers the handler set are ignored, and a {@code Connection: close} it set
- * closes the connection after this response. Reused for each request on its connection; used
- * by the connection's fiber only.
+ * closes the connection after this response. So does a server that has begun to close
+ * (draining): a response head written after that says {@code Connection: close}, so that the
+ * client sends no further request into a closing server. Reused for each request on its
+ * connection; used by the connection's fiber only.
  */
 public final class Http1Exchange {
     private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
@@ -26,6 +29,8 @@ public final class Http1Exchange {
     private final FiberSocket socket;
     private final RequestBody body;
     private final byte[] serverLine;
+    /** Whether the server has begun to close; asked when a response head is written. */
+    private final BooleanSupplier serverDraining;
     private byte[] head = new byte[512];
     private int headLen;
     private byte[] chunk;
@@ -39,8 +44,9 @@ public final class Http1Exchange {
     /** The response was cut short (a fixed-length body not completed, a close-delimited one). */
     private boolean broken;
 
-    Http1Exchange(FiberSocket socket, ConnectionInput in, ServerConfig config) {
+    Http1Exchange(FiberSocket socket, ConnectionInput in, ServerConfig config, BooleanSupplier serverDraining) {
         this.socket = socket;
+        this.serverDraining = serverDraining;
         this.body = new RequestBody(in, this, config);
         this.serverLine = ("Server: " + config.serverName() + "\r\n").getBytes(StandardCharsets.ISO_8859_1);
     }
@@ -190,6 +196,9 @@ public final class Http1Exchange {
             put(CRLF);
         } else if (chunked) {
             putAscii("Transfer-Encoding: chunked\r\n");
+        }
+        if (keepAlive && serverDraining.getAsBoolean()) {
+            keepAlive = false; // the server closes: this is the connection's last response
         }
         if (!keepAlive) {
             putAscii("Connection: close\r\n");

@@ -67,6 +67,9 @@ final class StepRunner {
         Files.deleteIfExists(raw);
         List<String> flags = new ArrayList<>(step.jvmFlags(mode));
         flags.add("-D" + Results.FILE_PROPERTY + "=" + raw.toAbsolutePath());
+        // The JDK advisory (README "Thread dumps") is for people; here it would be every
+        // server's first line and hide the step's progress in the heartbeat. Children inherit it.
+        flags.add("-Dfibers.jdkAdvisory=false");
         List<String> main = new ArrayList<>();
         main.add(step.mainClass());
         main.addAll(step.args(mode));

@@ -34,7 +34,7 @@ import java.util.stream.Collectors;
  * BenchReport [--smoke | --quick | --full] [--only area,area] [--out DIR] [--root DIR]
  *             [--no-install] [--update-readme] [--render-only]
  * </pre>
- * {@code --quick} (the default) takes about five minutes, {@code --full} about a quarter of an hour, {@code --smoke}
+ * {@code --quick} (the default) takes a few minutes, {@code --full} about a quarter of an hour, {@code --smoke}
  * under two (tiny sizes: the test suite's check that the command works). Missing peers
  * (memcached, memcaslap, wrk) are installed with apt-get when running as root unless
  * {@code --no-install}; otherwise the comparisons skip them and the report says so.

@@ -13,7 +13,8 @@ import java.util.Locale;
  * @param mainClass   the comparison's main class
  * @param jvmFlags    extra JVM flags in each mode, indexed by {@link Mode#ordinal()}
  * @param args        its arguments in each mode, indexed the same way
- * @param expectedSec the seconds it usually takes on a 2-core machine, per mode
+ * @param expectedSec the seconds it usually takes on a 2-core machine, per mode (the full
+ *                    column is what the README's full report took, rounded up)
  * @param peers       the external programs it needs ({@code wrk}, {@code memcached}...), for the peer check
  */
 public record Step(String area, String title, String mainClass, List<List<String>> jvmFlags,
@@ -88,29 +89,29 @@ public record Step(String area, String title, String mainClass, List<List<String
     public static final List<Step> ALL = List.of(
             new Step("handoff", "hand-off: park/unpark round trip vs the Loom floor and default virtual threads",
                     "org.fibers.benchmarks.core.Interleaved", words("", "", ""),
-                    words("handoff 4", "handoff 40", "handoff 400"), List.of(10, 20, 60), List.of()),
+                    words("handoff 4", "handoff 40", "handoff 400"), List.of(10, 20, 30), List.of()),
             new Step("spawnjoin", "spawn and join vs the Loom floor and default virtual threads",
                     "org.fibers.benchmarks.core.Interleaved",
                     words("-Xmx1g", "-Xms3g -Xmx3g -Xmn2g", "-Xms3g -Xmx3g -Xmn2g"),
-                    words("spawnjoin 1 --fibers 20000", "spawnjoin 4", "spawnjoin 20"), List.of(10, 30, 120), List.of()),
+                    words("spawnjoin 1 --fibers 20000", "spawnjoin 4", "spawnjoin 20"), List.of(10, 30, 45), List.of()),
             new Step("channels", "channels vs the Loom floor, SynchronousQueue and Kotlin",
                     "org.fibers.benchmarks.channels.InterleavedChannels", words("", "", ""),
-                    words("2", "10", "200"), List.of(20, 30, 150), List.of()),
+                    words("2", "10", "200"), List.of(20, 30, 60), List.of()),
             new Step("ping", "ping server vs JDK sockets, Netty and the loom-floor server",
                     "org.fibers.benchmarks.io.PingComparison", words("", "", ""),
                     words("20 50 --rounds 1 --warmup 50", "100 500 --rounds 3 --warmup 500",
-                            "1000 500 --rounds 5 --warmup 500"), List.of(20, 50, 300), List.of()),
+                            "1000 500 --rounds 5 --warmup 500"), List.of(20, 50, 210), List.of()),
             new Step("memcached", "memcached server vs the C memcached",
                     "org.fibers.benchmarks.io.MemcachedComparison", words("", "", ""),
                     words("20 20 --rounds 1 --seconds 1 --items 1000", "200 50 --rounds 2 --seconds 2 --items 20000",
-                            "1000 100 --rounds 5 --seconds 5 --items 100000"), List.of(30, 60, 300),
+                            "1000 100 --rounds 5 --seconds 5 --items 100000"), List.of(30, 60, 230),
                     List.of("memcached", "memcaslap")),
             new Step("web", "web server vs the JDK's HttpServer, Helidon and Netty",
                     "org.fibers.benchmarks.web.WebComparison", words("", "", ""),
                     words("--rounds 1 --duration 1 --warmup 1", "--rounds 2 --duration 3 --warmup 2",
-                            "--rounds 5 --duration 8 --warmup 4"), List.of(40, 70, 300), List.of("wrk")),
+                            "--rounds 5 --duration 8 --warmup 4"), List.of(40, 70, 240), List.of("wrk")),
             new Step("footprint", "bytes per idle connection, and churn",
                     "org.fibers.benchmarks.footprint.ConnectionFootprint", words("", "", ""),
                     words("50 200 --churn 200", "1000 5000 --churn 10000", "1000 5000 19000 --churn 200000"),
-                    List.of(30, 80, 420), List.of()));
+                    List.of(30, 80, 120), List.of()));
 }

@@ -1,5 +1,7 @@
 package org.fibers.benchmarks.core;
 
+import java.io.BufferedReader;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -34,5 +36,25 @@ public final class ChildJvm {
         cmd.add(System.getProperty("java.class.path"));
         cmd.addAll(mainAndArgs);
         return new ProcessBuilder(cmd);
+    }
+
+    /**
+     * Keeps reading a child's output on a daemon thread, discarding it, so that the child never
+     * blocks on a full pipe once its caller has read what it wanted (a server's port line).
+     *
+     * @param out the child's standard output
+     */
+    public static void drainInBackground(BufferedReader out) {
+        Thread t = new Thread(() -> {
+            try {
+                while (out.readLine() != null) {
+                    // discard
+                }
+            } catch (IOException gone) {
+                // the child exited
+            }
+        }, "drain");
+        t.setDaemon(true);
+        t.start();
     }
 }

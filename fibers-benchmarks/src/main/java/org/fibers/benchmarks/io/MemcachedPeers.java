@@ -104,17 +104,7 @@ final class MemcachedPeers {
         while ((line = out.readLine()) != null) {
             Matcher mt = LISTENING.matcher(line);
             if (mt.find()) {
-                Thread drain = new Thread(() -> {
-                    try {
-                        while (out.readLine() != null) {
-                            // discard, so the child never blocks on a full pipe
-                        }
-                    } catch (IOException gone) {
-                        // child exited
-                    }
-                }, "drain");
-                drain.setDaemon(true);
-                drain.start();
+                ChildJvm.drainInBackground(out);
                 return Integer.parseInt(mt.group(1));
             }
         }

@@ -1,6 +1,5 @@
 package org.fibers.benchmarks.io;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -91,18 +90,11 @@ final class MemcachedTable {
     }
 
     private static double[] ratios(List<Run> mine, List<Run> base, ToDoubleFunction<Run> f) {
-        int n = Math.min(mine.size(), base.size());
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = f.applyAsDouble(mine.get(i)) / f.applyAsDouble(base.get(i));
-        }
-        return r;
+        return Results.perRoundRatios(mine, base, f);
     }
 
     private static double median(double[] v) {
-        double[] s = v.clone();
-        Arrays.sort(s);
-        return Results.median(s);
+        return Results.medianOf(v);
     }
 
     private static String times(double ratio) {

@@ -257,7 +257,7 @@ public final class PingComparison {
                 if (m.find()) {
                     listening.set(true);
                     watchdog.interrupt();
-                    drain(out);
+                    ChildJvm.drainInBackground(out);
                     return new Server(name, p, Integer.parseInt(m.group(1)));
                 }
             }
@@ -266,20 +266,6 @@ public final class PingComparison {
                     + " s, before saying its port");
         }
 
-        /** Keeps reading the child's stdout so it never blocks on a full pipe. */
-        private static void drain(BufferedReader out) {
-            Thread t = new Thread(() -> {
-                try {
-                    while (out.readLine() != null) {
-                        // discard
-                    }
-                } catch (IOException ignored) {
-                    // child gone
-                }
-            }, "drain");
-            t.setDaemon(true);
-            t.start();
-        }
 
         Measurement measure(int clients, int requests) throws IOException, InterruptedException {
             Duration cpu0 = cpu();

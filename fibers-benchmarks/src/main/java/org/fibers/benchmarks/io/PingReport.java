@@ -1,6 +1,5 @@
 package org.fibers.benchmarks.io;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -161,17 +160,11 @@ final class PingReport {
         if (ms == null || base == null || base.isEmpty()) {
             return null;
         }
-        double[] r = new double[Math.min(ms.size(), base.size())];
-        for (int i = 0; i < r.length; i++) {
-            r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
-        }
-        return r;
+        return Results.perRoundRatios(ms, base, f);
     }
 
     private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        return Results.median(sorted);
+        return Results.medianOf(values);
     }
 
     private static String formatSeconds(double seconds) {

@@ -250,6 +250,36 @@ public final class Results {
         return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
+    /**
+     * The median of values in any order.
+     *
+     * @param values the values; not changed
+     * @return their median, NaN if there are none
+     */
+    public static double medianOf(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return median(sorted);
+    }
+
+    /**
+     * Per-round ratios: {@code f(mine[r]) / f(base[r])} for each round r both have.
+     *
+     * @param mine the measured scenario's rounds
+     * @param base the baseline's rounds, in the same order
+     * @param f    the metric
+     * @param <T>  what a round's measurement is
+     * @return one ratio per round both have
+     */
+    public static <T> double[] perRoundRatios(List<T> mine, List<T> base, java.util.function.ToDoubleFunction<T> f) {
+        int n = Math.min(mine.size(), base.size());
+        double[] r = new double[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = f.applyAsDouble(mine.get(i)) / f.applyAsDouble(base.get(i));
+        }
+        return r;
+    }
+
     private static List<Object> numbers(double[] values) {
         List<Object> out = new ArrayList<>(values.length);
         for (double v : values) {

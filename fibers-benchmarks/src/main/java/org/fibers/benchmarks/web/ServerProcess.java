@@ -53,7 +53,7 @@ final class ServerProcess {
             }
             Matcher m = PORT.matcher(line);
             if (m.find()) {
-                drain(out);
+                ChildJvm.drainInBackground(out);
                 return new ServerProcess(name, serving, p, Integer.parseInt(m.group(1)));
             }
         }
@@ -61,20 +61,6 @@ final class ServerProcess {
         throw new IOException(name + " server exited before saying its port");
     }
 
-    /** Keeps reading the child's stdout so it never blocks on a full pipe. */
-    private static void drain(BufferedReader out) {
-        Thread t = new Thread(() -> {
-            try {
-                while (out.readLine() != null) {
-                    // discard
-                }
-            } catch (IOException ignored) {
-                // child gone
-            }
-        }, "drain");
-        t.setDaemon(true);
-        t.start();
-    }
 
     String url() {
         return "http://127.0.0.1:" + port + "/";

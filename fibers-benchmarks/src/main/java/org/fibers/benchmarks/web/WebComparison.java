@@ -300,25 +300,16 @@ public final class WebComparison {
 
     /** {@code f(ms[r]) / f(base[r])} for each round r both have. */
     private static double[] perRoundRatios(List<Measurement> ms, List<Measurement> base, ToDoubleFunction<Measurement> f) {
-        int n = Math.min(ms.size(), base.size());
-        double[] r = new double[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = f.applyAsDouble(ms.get(i)) / f.applyAsDouble(base.get(i));
-        }
-        return r;
+        return Results.perRoundRatios(ms, base, f);
     }
 
     private static double median(List<Measurement> ms, ToDoubleFunction<Measurement> f) {
         return median(ms.stream().mapToDouble(f).toArray());
     }
 
-    /** Median of {@code v} (sorted in place); NaN if empty. */
+    /** Median of {@code v}; NaN if empty. */
     static double median(double[] v) {
-        if (v.length == 0) {
-            return Double.NaN;
-        }
-        Arrays.sort(v);
-        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+        return Results.medianOf(v);
     }
 
     private static boolean onClassPath(String className) {
